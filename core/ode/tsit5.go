@@ -232,3 +232,10 @@ func (s *Tsit5) Solve(f Func, y []float32, ws *Workspace, accepted func(y, dy []
 		}
 	}
 }
+
+// Scratch returns a buffer of n values that the next Solve with this
+// workspace may overwrite; callers use it for one-off derivative evaluations.
+func (w *Workspace) Scratch(n int) []float32 {
+	w.ensure(n)
+	return w.k[0][:n]
+}
