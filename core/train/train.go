@@ -1,0 +1,328 @@
+// Package train runs the epochs of a static classification task: BCP
+// training of an E/I assembly network on a Backend, or the backprop
+// baseline, with the evaluation protocol of the Fashion-MNIST experiments.
+//
+// Per epoch it reports the closed-loop training loss and accuracy (averaged
+// over batches, as the controller pushes the output to its target they say
+// little about learning), the open-loop loss and accuracy on a random share
+// (10 %) of the training batches after the epoch, the open-loop validation
+// and test loss and accuracy, the mean solver steps per pass, the solves that
+// hit the step limit, the mean Frobenius norm of the parameter arrays and the
+// wall time. Accuracy is 100·mean(argmax ŷ = argmax y). Training stops when
+// the validation loss becomes NaN.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"bcp/core/dataset"
+	"bcp/core/loss"
+	"bcp/core/mlp"
+	"bcp/core/optim"
+	"bcp/core/randx"
+	"bcp/core/static"
+)
+
+// Epoch holds the metrics of one epoch. Losses are per-sample means;
+// accuracies are percentages. Metrics a trainer does not have are NaN.
+type Epoch struct {
+	Epoch          int
+	TrainCLLoss    float64
+	TrainCLAcc     float64
+	TrainOLLoss    float64
+	TrainOLAcc     float64
+	ValidLoss      float64
+	ValidAcc       float64
+	TestLoss       float64
+	TestAcc        float64
+	SolverSteps    float64 // mean accepted steps per training pass (open and closed loop)
+	SolverStepsOL  float64
+	SolverStepsCL  float64
+	SolverFailures int // training and evaluation solves that hit the step limit
+	WeightNorm     float64
+	Seconds        float64
+}
+
+// ErrNaN reports a NaN validation loss; the epochs before it are complete.
+var ErrNaN = errors.New("validation loss is NaN")
+
+// Hooks lets the caller follow a run. Either function may be nil.
+type Hooks struct {
+	// Batch is called after every training batch with the number of
+	// batches done and the total in the epoch (1-based epoch).
+	Batch func(epoch, done, total int)
+	// Epoch is called after every completed epoch.
+	Epoch func(e Epoch)
+}
+
+// Model is what the epoch loop needs from a trainer.
+type Model interface {
+	// Step trains on one batch and reports its closed-loop outputs (nil
+	// for trainers without a closed loop) and solver work.
+	Step(x, y []float32, n int) (yhatCL []float32, ol, cl static.PassStats, err error)
+	// Predict writes open-loop outputs.
+	Predict(x []float32, n int, yhat []float32) (static.PassStats, error)
+	Params() [][]float32
+	Names() []string
+	Shapes() [][2]int
+}
+
+// Run trains m for cfg.Epochs epochs on data and returns the epochs that
+// completed. It stops early, with the completed epochs, when ctx is
+// cancelled (returning ctx.Err()) or the validation loss is NaN (ErrNaN).
+func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h Hooks) ([]Epoch, error) {
+	l, err := loss.New(cfg.Loss, cfg.LossShift, cfg.LossSteep)
+	if err != nil {
+		return nil, err
+	}
+	tr := &data.Train
+	if tr.N == 0 {
+		return nil, errors.New("the training set is empty; raise --limit-train")
+	}
+	bs := min(cfg.Batch, tr.N)
+	nb := (tr.N + bs - 1) / bs
+	x := make([]float32, bs*tr.Dim)
+	y := make([]float32, bs*tr.Classes)
+	yhat := make([]float32, bs*tr.Classes)
+
+	var done []Epoch
+	for ep := 1; ep <= cfg.Epochs; ep++ {
+		start := time.Now()
+		e := Epoch{Epoch: ep, TrainCLLoss: math.NaN(), TrainCLAcc: math.NaN()}
+		order := dataset.EpochOrder(cfg.Seed, ep, tr.N)
+		var clLoss float64
+		var clCorrect, clN int
+		var ol, cl static.PassStats
+		for b := 0; b < nb; b++ {
+			if err := ctx.Err(); err != nil {
+				return done, err
+			}
+			idx := order[b*bs : min((b+1)*bs, tr.N)]
+			n := len(idx)
+			tr.Batch(idx, x[:n*tr.Dim], y[:n*tr.Classes])
+			out, o, c, err := m.Step(x[:n*tr.Dim], y[:n*tr.Classes], n)
+			if err != nil {
+				return done, fmt.Errorf("epoch %d, batch %d: %w", ep, b+1, err)
+			}
+			ol.Add(o)
+			cl.Add(c)
+			if out != nil {
+				lv, correct := score(l, out, y, n, tr.Classes)
+				clLoss += lv
+				clCorrect += correct
+				clN += n
+			}
+			if h.Batch != nil {
+				h.Batch(ep, b+1, nb)
+			}
+		}
+		if clN > 0 {
+			e.TrainCLLoss = clLoss / float64(clN)
+			e.TrainCLAcc = 100 * float64(clCorrect) / float64(clN)
+		}
+		var all static.PassStats
+		all.Add(ol)
+		all.Add(cl)
+		e.SolverSteps, e.SolverStepsOL, e.SolverStepsCL = all.MeanSteps(), ol.MeanSteps(), cl.MeanSteps()
+		failures := all.Failures
+
+		// Open loop on a random share of the training batches.
+		pick := randx.New(cfg.Seed, 1000+uint64(ep))
+		var sub []int
+		for b := 0; b < nb; b++ {
+			if pick.Float64() < cfg.OLFraction {
+				sub = append(sub, order[b*bs:min((b+1)*bs, tr.N)]...)
+			}
+		}
+		if len(sub) == 0 && cfg.OLFraction > 0 {
+			sub = order[:bs]
+		}
+		var f int
+		e.TrainOLLoss, e.TrainOLAcc, f, err = evaluate(m, l, tr, sub, x, y, yhat, bs)
+		failures += f
+		if err == nil {
+			e.ValidLoss, e.ValidAcc, f, err = evaluate(m, l, &data.Valid, nil, x, y, yhat, bs)
+			failures += f
+		}
+		if err == nil {
+			e.TestLoss, e.TestAcc, f, err = evaluate(m, l, &data.Test, nil, x, y, yhat, bs)
+			failures += f
+		}
+		if err != nil {
+			return done, fmt.Errorf("epoch %d evaluation: %w", ep, err)
+		}
+		e.SolverFailures = failures
+		e.WeightNorm = weightNorm(m.Params())
+		e.Seconds = time.Since(start).Seconds()
+		if math.IsNaN(e.ValidLoss) {
+			return done, fmt.Errorf("epoch %d: %w; lower --lr or check the configuration", ep, ErrNaN)
+		}
+		done = append(done, e)
+		if h.Epoch != nil {
+			h.Epoch(e)
+		}
+	}
+	return done, nil
+}
+
+// evaluate returns the open-loop mean loss and accuracy over the samples idx
+// of s (all samples when idx is nil) and the failed solves.
+func evaluate(m Model, l loss.Loss, s *dataset.Split, idx []int, x, y, yhat []float32, bs int) (float64, float64, int, error) {
+	if idx == nil {
+		idx = make([]int, s.N)
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+	if len(idx) == 0 {
+		return math.NaN(), math.NaN(), 0, nil
+	}
+	var tot float64
+	var correct, failures int
+	for b := 0; b < len(idx); b += bs {
+		part := idx[b:min(b+bs, len(idx))]
+		n := len(part)
+		s.Batch(part, x[:n*s.Dim], y[:n*s.Classes])
+		st, err := m.Predict(x[:n*s.Dim], n, yhat[:n*s.Classes])
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		failures += st.Failures
+		lv, c := score(l, yhat, y, n, s.Classes)
+		tot += lv
+		correct += c
+	}
+	return tot / float64(len(idx)), 100 * float64(correct) / float64(len(idx)), failures, nil
+}
+
+// score returns the summed loss and the number of correct argmax
+// predictions of n samples.
+func score(l loss.Loss, yhat, y []float32, n, d int) (float64, int) {
+	var tot float64
+	var correct int
+	for s := 0; s < n; s++ {
+		o, t := yhat[s*d:(s+1)*d], y[s*d:(s+1)*d]
+		tot += l.Value(o, t)
+		if loss.Argmax(o) == loss.Argmax(t) {
+			correct++
+		}
+	}
+	return tot, correct
+}
+
+func weightNorm(ps [][]float32) float64 {
+	var s float64
+	for _, p := range ps {
+		var q float64
+		for _, v := range p {
+			q += float64(v) * float64(v)
+		}
+		s += math.Sqrt(q)
+	}
+	return s / float64(len(ps))
+}
+
+// BCP trains a static E/I network with balance-controlled plasticity on a
+// backend, with Adam and optional parameter clipping.
+type BCP struct {
+	Net     *static.Network
+	Backend static.Backend
+	Adam    *optim.Adam
+	g       [][]float32
+	out     static.StepOutput
+}
+
+// NewBCP prepares BCP training of net on b.
+func NewBCP(net *static.Network, b static.Backend) *BCP {
+	c := &net.Cfg
+	m := &BCP{Net: net, Backend: b, Adam: optim.NewAdam(c.LR, optim.Sizes(net.Params))}
+	m.Adam.Beta1, m.Adam.Beta2, m.Adam.Eps = c.AdamBeta1, c.AdamBeta2, c.AdamEps
+	for _, p := range net.Params {
+		m.g = append(m.g, make([]float32, len(p)))
+	}
+	return m
+}
+
+// Step implements Model.
+func (m *BCP) Step(x, y []float32, n int) ([]float32, static.PassStats, static.PassStats, error) {
+	d := m.Net.Out
+	if len(m.out.YhatOL) < n*d {
+		m.out.YhatOL = make([]float32, n*d)
+		m.out.YhatCL = make([]float32, n*d)
+	}
+	m.out.YhatOL, m.out.YhatCL = m.out.YhatOL[:n*d], m.out.YhatCL[:n*d]
+	if err := m.Backend.Step(x, y, n, m.g, &m.out); err != nil {
+		return nil, static.PassStats{}, static.PassStats{}, err
+	}
+	m.Adam.Update(m.Net.Params, m.g)
+	if c := m.Net.Cfg; c.ClipParams {
+		optim.Clip(m.Net.Params, -float32(c.ParamClipMax), float32(c.ParamClipMax))
+	}
+	return m.out.YhatCL, m.out.OL, m.out.CL, nil
+}
+
+// Predict implements Model.
+func (m *BCP) Predict(x []float32, n int, yhat []float32) (static.PassStats, error) {
+	return m.Backend.Predict(x, n, yhat)
+}
+
+// Params implements Model.
+func (m *BCP) Params() [][]float32 { return m.Net.Params }
+
+// Names implements Model.
+func (m *BCP) Names() []string { return m.Net.Names }
+
+// Shapes implements Model.
+func (m *BCP) Shapes() [][2]int { return m.Net.Shapes }
+
+// BP trains the backprop baseline: a ReLU MLP with one hidden unit per
+// ensemble, the same loss, optimiser and parameter clipping.
+type BP struct {
+	Net  *mlp.MLP
+	Cfg  static.Config
+	Adam *optim.Adam
+	loss loss.Loss
+	g    [][]float32
+}
+
+// NewBP builds the baseline for in inputs and out outputs.
+func NewBP(cfg static.Config, in, out int) (*BP, error) {
+	l, err := loss.New(cfg.Loss, cfg.LossShift, cfg.LossSteep)
+	if err != nil {
+		return nil, err
+	}
+	net := mlp.New(in, cfg.LayerEnsembles(), out, cfg.Seed)
+	m := &BP{Net: net, Cfg: cfg, loss: l, g: net.NewGrad(),
+		Adam: optim.NewAdam(cfg.LR, optim.Sizes(net.Params()))}
+	m.Adam.Beta1, m.Adam.Beta2, m.Adam.Eps = cfg.AdamBeta1, cfg.AdamBeta2, cfg.AdamEps
+	return m, nil
+}
+
+// Step implements Model; the baseline has no closed loop and no solver.
+func (m *BP) Step(x, y []float32, n int) ([]float32, static.PassStats, static.PassStats, error) {
+	m.Net.Gradient(x, y, n, m.loss, m.g)
+	m.Adam.Update(m.Net.Params(), m.g)
+	if m.Cfg.ClipParams {
+		optim.Clip(m.Net.Params(), -float32(m.Cfg.ParamClipMax), float32(m.Cfg.ParamClipMax))
+	}
+	return nil, static.PassStats{}, static.PassStats{}, nil
+}
+
+// Predict implements Model.
+func (m *BP) Predict(x []float32, n int, yhat []float32) (static.PassStats, error) {
+	m.Net.Predict(x, n, yhat)
+	return static.PassStats{}, nil
+}
+
+// Params implements Model.
+func (m *BP) Params() [][]float32 { return m.Net.Params() }
+
+// Names implements Model.
+func (m *BP) Names() []string { return m.Net.ParamNames() }
+
+// Shapes implements Model.
+func (m *BP) Shapes() [][2]int { return m.Net.ParamShapes() }
