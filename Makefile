@@ -1,0 +1,61 @@
+# bcp: balance-controlled plasticity in Go.
+#
+#   make run     build, fetch Fashion-MNIST if needed, train (the headline command)
+#   make test    install what the tests need (as root) and run every test
+#   make bench   benchmarks
+#   make build   bin/bcp-native
+
+GO        ?= go
+FMNIST    := /usr/share/datasets/fashion-mnist
+WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+RUN_ARGS  ?= -task=fmnist -hidden=2
+
+.PHONY: build run data test test-deps test-go test-wasm bench clean
+
+build:
+	$(GO) build -o bin/bcp-native ./native
+
+# data makes sure the Fashion-MNIST IDX files are where bcp-native looks by
+# default: Debian's dataset-fashion-mnist package.
+data:
+	@if [ -f $(FMNIST)/train-images-idx3-ubyte.gz ] || [ -f $(FMNIST)/train-images-idx3-ubyte ]; then \
+		echo "Fashion-MNIST found in $(FMNIST)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's dataset-fashion-mnist"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
+	else \
+		echo "Fashion-MNIST is missing; install it with: sudo apt-get install dataset-fashion-mnist"; exit 1; \
+	fi
+
+run: build data
+	./bin/bcp-native $(RUN_ARGS)
+
+# test-deps installs the Debian packages the tests use, when running as root.
+test-deps:
+	@need=""; \
+	for p in dataset-fashion-mnist; do \
+		dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; \
+	done; \
+	if [ -n "$$need" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
+		else \
+			echo "missing Debian packages:$$need (install them with sudo apt-get install$$need)"; exit 1; \
+		fi; \
+	fi
+
+test: test-deps test-go test-wasm
+
+test-go:
+	$(GO) vet ./...
+	BCP_REQUIRE_DATA=1 $(GO) test -count=1 ./...
+
+# The pure-Go core also runs in browsers: test it under GOOS=js GOARCH=wasm.
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" ./core/...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,56 @@
+// Command bcp-native trains networks of excitatory/inhibitory assemblies
+// with balance-controlled plasticity (Rossbroich and Zenke, bioRxiv 2025)
+// on Fashion-MNIST and MNIST, on the CPU.
+//
+// Every run writes a folder (default out/<task>/<date>/<time>) with the
+// effective configuration (config.yaml, accepted back by --config),
+// results.json and metrics.csv (per-epoch metrics), params.npz (the final
+// parameters), curves.png (learning curves) and log.txt.
+//
+// Exit status: 0 on success, 2 for a problem with the command line, the
+// configuration or the data, 1 when a run fails (a NaN validation loss, a
+// write error), 130 when interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/pflag"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	cfg, opts, err := parseArgs(args)
+	if errors.Is(err, pflag.ErrHelp) {
+		printUsage(os.Stdout)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err = trainStatic(ctx, cfg, opts)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	default:
+		fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
+		return 1
+	}
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"bcp/core/dataset"
+	"bcp/core/results"
+	"bcp/core/static"
+	"bcp/core/train"
+)
+
+// Results is the content of results.json: per-epoch lists and run facts.
+type Results struct {
+	Task            string          `json:"task"`
+	Trainer         string          `json:"trainer"`
+	Epoch           []int           `json:"epoch"`
+	TrainCLLoss     []results.Float `json:"train_cl_loss"`
+	TrainCLAccuracy []results.Float `json:"train_cl_accuracy"`
+	TrainOLLoss     []results.Float `json:"train_ol_loss"`
+	TrainOLAccuracy []results.Float `json:"train_ol_accuracy"`
+	ValidLoss       []results.Float `json:"valid_loss"`
+	ValidAccuracy   []results.Float `json:"valid_accuracy"`
+	TestLoss        []results.Float `json:"test_loss"`
+	TestAccuracy    []results.Float `json:"test_accuracy"`
+	SolverSteps     []results.Float `json:"solver_steps"`
+	SolverStepsOL   []results.Float `json:"solver_steps_ol"`
+	SolverStepsCL   []results.Float `json:"solver_steps_cl"`
+	SolverFailures  []int           `json:"solver_failures"`
+	WeightNorm      []results.Float `json:"weight_norm"`
+	EpochSeconds    []results.Float `json:"epoch_seconds"`
+	BalanceResidual results.Float   `json:"balance_residual"`
+	Seed            uint64          `json:"seed"`
+	Device          string          `json:"device"`
+	Stopped         string          `json:"stopped,omitempty"`
+}
+
+var csvHeader = []string{"epoch", "train_cl_loss", "train_cl_accuracy", "train_ol_loss",
+	"train_ol_accuracy", "valid_loss", "valid_accuracy", "test_loss", "test_accuracy",
+	"solver_steps", "solver_failures", "weight_norm", "epoch_seconds"}
+
+func (r *Results) add(e train.Epoch) {
+	r.Epoch = append(r.Epoch, e.Epoch)
+	r.TrainCLLoss = append(r.TrainCLLoss, results.Float(e.TrainCLLoss))
+	r.TrainCLAccuracy = append(r.TrainCLAccuracy, results.Float(e.TrainCLAcc))
+	r.TrainOLLoss = append(r.TrainOLLoss, results.Float(e.TrainOLLoss))
+	r.TrainOLAccuracy = append(r.TrainOLAccuracy, results.Float(e.TrainOLAcc))
+	r.ValidLoss = append(r.ValidLoss, results.Float(e.ValidLoss))
+	r.ValidAccuracy = append(r.ValidAccuracy, results.Float(e.ValidAcc))
+	r.TestLoss = append(r.TestLoss, results.Float(e.TestLoss))
+	r.TestAccuracy = append(r.TestAccuracy, results.Float(e.TestAcc))
+	r.SolverSteps = append(r.SolverSteps, results.Float(e.SolverSteps))
+	r.SolverStepsOL = append(r.SolverStepsOL, results.Float(e.SolverStepsOL))
+	r.SolverStepsCL = append(r.SolverStepsCL, results.Float(e.SolverStepsCL))
+	r.SolverFailures = append(r.SolverFailures, e.SolverFailures)
+	r.WeightNorm = append(r.WeightNorm, results.Float(e.WeightNorm))
+	r.EpochSeconds = append(r.EpochSeconds, results.Float(e.Seconds))
+}
+
+func row(e train.Epoch) []float64 {
+	return []float64{float64(e.Epoch), e.TrainCLLoss, e.TrainCLAcc, e.TrainOLLoss, e.TrainOLAcc,
+		e.ValidLoss, e.ValidAcc, e.TestLoss, e.TestAcc, e.SolverSteps, float64(e.SolverFailures),
+		e.WeightNorm, e.Seconds}
+}
+
+// trainStatic runs a classification task: it checks everything it can
+// before the run folder exists, so that bad input leaves nothing behind.
+func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
+	name := map[string]string{"fmnist": "fashion-mnist", "mnist": "mnist"}[cfg.Task]
+	data, err := dataset.Load(name, cfg.Data, cfg.LimitTrain, cfg.LimitTest)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	if data.Train.N < 1 {
+		return usagef("--limit-train %d leaves no training samples after the 10%% validation split; use at least 2", cfg.LimitTrain)
+	}
+
+	var model train.Model
+	var net *static.Network
+	device := "cpu"
+	if cfg.Model.Trainer == "bp" {
+		model, err = train.NewBP(cfg.Model, data.Train.Dim, data.Train.Classes)
+		if err != nil {
+			return usagef("%v", err)
+		}
+	} else {
+		net, err = static.NewNetwork(cfg.Model, data.Train.Dim, data.Train.Classes)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		backend, err := static.NewCPU(net)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		defer backend.Close()
+		device = backend.Name()
+		model = train.NewBCP(net, backend)
+	}
+
+	dir := opts.out
+	if dir == "" {
+		dir = results.DefaultDir("out", cfg.Task, time.Now())
+	}
+	if err := results.Create(dir); err != nil {
+		return usagef("%v; choose another --out", err)
+	}
+	logFile, err := os.Create(filepath.Join(dir, "log.txt"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	prog := newProgress(os.Stderr)
+	log := results.NewLogger(prog, logFile, slog.LevelInfo)
+
+	conf, err := yaml.Marshal(&cfg)
+	if err != nil {
+		return err
+	}
+	if err := results.WriteFileAtomic(filepath.Join(dir, "config.yaml"), conf); err != nil {
+		return err
+	}
+
+	res := &Results{Task: cfg.Task, Trainer: cfg.Model.Trainer, Seed: cfg.Model.Seed, Device: device}
+	log.Info("run", "folder", dir, "task", cfg.Task, "trainer", cfg.Model.Trainer, "device", device,
+		"train", data.Train.N, "valid", data.Valid.N, "test", data.Test.N)
+	if net != nil {
+		res.BalanceResidual = results.Float(net.BalanceResidual())
+		for l, ly := range net.Layers {
+			log.Info("layer", "l", l+1, "ensembles", ly.K, "E", ly.NE, "I", ly.NI,
+				"balance_residual", fmt.Sprintf("%.3g", ly.Residual))
+		}
+	}
+
+	var rows [][]float64
+	var epochs []train.Epoch
+	hooks := train.Hooks{
+		Batch: func(epoch, done, total int) { prog.batch(epoch, cfg.Model.Epochs, done, total) },
+		Epoch: func(e train.Epoch) {
+			prog.done()
+			epochs = append(epochs, e)
+			res.add(e)
+			rows = append(rows, row(e))
+			log.Info(fmt.Sprintf("epoch %d/%d", e.Epoch, cfg.Model.Epochs),
+				"test_acc", fmt.Sprintf("%.2f", e.TestAcc), "valid_acc", fmt.Sprintf("%.2f", e.ValidAcc),
+				"valid_loss", fmt.Sprintf("%.4f", e.ValidLoss), "train_ol_acc", fmt.Sprintf("%.2f", e.TrainOLAcc),
+				"train_cl_acc", fmt.Sprintf("%.2f", e.TrainCLAcc), "steps", fmt.Sprintf("%.1f", e.SolverSteps),
+				"failures", e.SolverFailures, "seconds", fmt.Sprintf("%.1f", e.Seconds))
+			if err := writeOutputs(dir, res, rows, epochs, model); err != nil {
+				log.Error("writing results failed", "err", err)
+			}
+		},
+	}
+	_, err = train.Run(ctx, cfg.Model, model, data, hooks)
+	prog.done()
+	switch {
+	case errors.Is(err, context.Canceled):
+		log.Warn("interrupted; the folder holds the completed epochs", "folder", dir, "epochs", len(epochs))
+		return err
+	case errors.Is(err, train.ErrNaN):
+		res.Stopped = err.Error()
+		if werr := writeOutputs(dir, res, rows, epochs, model); werr != nil {
+			log.Error("writing results failed", "err", werr)
+		}
+		log.Error("training stopped", "reason", err, "completed_epochs", len(epochs))
+		return fmt.Errorf("training stopped: %w (results of %d completed epochs are in %s)", err, len(epochs), dir)
+	case err != nil:
+		return err
+	}
+	log.Info("done", "folder", dir)
+	return nil
+}
+
+// writeOutputs rewrites the run folder's results after an epoch; every file
+// is replaced atomically.
+func writeOutputs(dir string, res *Results, rows [][]float64, epochs []train.Epoch, m train.Model) error {
+	if err := results.WriteJSON(filepath.Join(dir, "results.json"), res); err != nil {
+		return err
+	}
+	if err := results.WriteCSV(filepath.Join(dir, "metrics.csv"), csvHeader, rows); err != nil {
+		return err
+	}
+	var arrays []results.Array
+	for i, p := range m.Params() {
+		s := m.Shapes()[i]
+		shape := []int{s[0], s[1]}
+		if s[1] == 1 {
+			shape = shape[:1]
+		}
+		arrays = append(arrays, results.Array{Name: m.Names()[i], Shape: shape, Data: p})
+	}
+	if err := results.WriteNPZ(filepath.Join(dir, "params.npz"), arrays); err != nil {
+		return err
+	}
+	return plotCurves(filepath.Join(dir, "curves.png"), epochs)
+}
+
+func plotCurves(path string, epochs []train.Epoch) error {
+	x := make([]float64, len(epochs))
+	get := func(f func(train.Epoch) float64) []float64 {
+		y := make([]float64, len(epochs))
+		for i, e := range epochs {
+			y[i] = f(e)
+		}
+		return y
+	}
+	for i, e := range epochs {
+		x[i] = float64(e.Epoch)
+	}
+	points := len(epochs) < 2
+	series := func(name string, f func(train.Epoch) float64) results.Series {
+		return results.Series{Name: name, X: x, Y: get(f), Points: points}
+	}
+	acc := results.Panel{Title: "Accuracy", XLabel: "epoch", YLabel: "%", Series: []results.Series{
+		series("train (closed loop)", func(e train.Epoch) float64 { return e.TrainCLAcc }),
+		series("train (open loop)", func(e train.Epoch) float64 { return e.TrainOLAcc }),
+		series("validation", func(e train.Epoch) float64 { return e.ValidAcc }),
+		series("test", func(e train.Epoch) float64 { return e.TestAcc }),
+	}}
+	lss := results.Panel{Title: "Loss", XLabel: "epoch", YLabel: "loss", Series: []results.Series{
+		series("train (closed loop)", func(e train.Epoch) float64 { return e.TrainCLLoss }),
+		series("train (open loop)", func(e train.Epoch) float64 { return e.TrainOLLoss }),
+		series("validation", func(e train.Epoch) float64 { return e.ValidLoss }),
+		series("test", func(e train.Epoch) float64 { return e.TestLoss }),
+	}}
+	return results.PlotPNG(path, 1200, 450, 2, []results.Panel{acc, lss})
+}
