@@ -9,8 +9,10 @@
 //	y_soft = y·(0.99 − 0.01/9) + 0.01/9,
 //
 // so the true class gets 0.99 and every other class 0.01/9 (a row sums to 1). The
-// first 10 % of the official training file (after any limit) is the validation split,
-// the remaining 90 % the training split, and the official test file the test split.
+// first 10 % of the official training file is the validation split, the remaining
+// 90 % the training split, and the official test file the test split. For quick runs
+// a training limit N keeps the first N samples of the training split and the first
+// ⌈N/9⌉ of the validation split; a test limit keeps the first test samples.
 // The training split is visited in a new order every epoch; EpochOrder gives that
 // order as a function of the run's seed and the epoch alone.
 //

@@ -82,8 +82,8 @@ func TestLoadFashionMNISTLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Valid.N != 100 || d.Train.N != 900 || d.Test.N != 500 {
-		t.Errorf("valid/train/test = %d/%d/%d, want 100/900/500",
+	if d.Valid.N != 112 || d.Train.N != 1000 || d.Test.N != 500 {
+		t.Errorf("valid/train/test = %d/%d/%d, want 112/1000/500",
 			d.Valid.N, d.Train.N, d.Test.N)
 	}
 }

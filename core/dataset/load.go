@@ -27,8 +27,8 @@ type Data struct {
 	Name string
 	// Height and Width are the size of one image in pixels; Dim = Height·Width.
 	Height, Width int
-	// Train is the last 90 % of the (limited) training file, Valid its first 10 % and
-	// Test the (limited) official test file.
+	// Valid is the first 10 % of the training file and Train the rest (each cut
+	// short by a training limit), Test the (limited) official test file.
 	Train, Valid, Test Split
 }
 
@@ -64,10 +64,11 @@ var sets = map[string]set{
 // DefaultFashionDir for Fashion-MNIST; MNIST has no default.
 //
 // Each file may be raw or gzip-compressed with a .gz suffix; when both exist the raw
-// file is read. limitTrain > 0 keeps only the first limitTrain images of the official
-// training file, before the validation split; limitTest > 0 keeps only the first
-// limitTest test images; 0 keeps all, as does a limit above the file's count. Every
-// label of both files is checked, including those a limit leaves out.
+// file is read. limitTrain > 0 keeps only the first limitTrain images of the training
+// split and the first ⌈limitTrain/9⌉ of the validation split, so a limited run keeps
+// the 9:1 ratio of the full protocol; limitTest > 0 keeps only the first limitTest
+// test images; 0 keeps all, as does a limit above the available count. Every label of
+// both files is checked, including those a limit leaves out.
 func Load(name, dir string, limitTrain, limitTest int) (*Data, error) {
 	ds, ok := sets[name]
 	if !ok {
@@ -118,13 +119,11 @@ func Load(name, dir string, limitTrain, limitTest int) (*Data, error) {
 			paths[0], h, w, paths[2], th, tw)
 	}
 
-	if limitTrain > 0 {
-		nTrain = min(nTrain, limitTrain)
-	}
 	if limitTest > 0 {
 		nTest = min(nTest, limitTest)
 	}
-	return split(name, h, w, trainX.Data, trainY.Data, nTrain, testX.Data, testY.Data, nTest), nil
+	return split(name, h, w, trainX.Data, trainY.Data, nTrain, limitTrain, testX.Data, testY.Data,
+		nTest), nil
 }
 
 // checkDir reports a clear error if dir is missing or not a directory.
@@ -209,23 +208,29 @@ func checkPair(ds set, imgPath string, images *IDX, lblPath string, labels *IDX)
 	return h, w, n, nil
 }
 
-// split applies the protocol: the first nTrain/10 training images (at least one when
-// nTrain ≥ 2) form the validation split, the rest of the first nTrain the training
-// split, and the first nTest test images the test split.
-func split(name string, h, w int, trainX, trainY []uint8, nTrain int,
+// split applies the protocol to a training file of nFile images: the first nFile/10
+// (at least one when nFile ≥ 2) form the validation split and the rest the training
+// split. A limit > 0 keeps the first limit images of the training split and the first
+// ⌈limit/9⌉ of the validation split. The first nTest test images form the test split.
+func split(name string, h, w int, trainX, trainY []uint8, nFile, limit int,
 	testX, testY []uint8, nTest int) *Data {
 
 	dim := h * w
-	nValid := nTrain / 10
-	if nValid == 0 && nTrain >= 2 {
+	nValid := nFile / 10
+	if nValid == 0 && nFile >= 2 {
 		nValid = 1
+	}
+	useTrain, useValid := nFile-nValid, nValid
+	if limit > 0 {
+		useTrain = min(useTrain, limit)
+		useValid = min(useValid, (limit+8)/9)
 	}
 	return &Data{
 		Name:   name,
 		Height: h,
 		Width:  w,
-		Valid:  newSplit(trainX, trainY, nValid, dim),
-		Train:  newSplit(trainX[nValid*dim:], trainY[nValid:], nTrain-nValid, dim),
+		Valid:  newSplit(trainX, trainY, useValid, dim),
+		Train:  newSplit(trainX[nValid*dim:], trainY[nValid:], useTrain, dim),
 		Test:   newSplit(testX, testY, nTest, dim),
 	}
 }

@@ -72,13 +72,13 @@ func TestLoadLimits(t *testing.T) {
 		nValid, nTrain, nTest int
 	}{
 		{0, 0, 5, 45, 20},
-		{20, 7, 2, 18, 7},
-		{29, 0, 2, 27, 20},
+		{20, 7, 3, 20, 7},
+		{29, 0, 4, 29, 20},
 		{50, 20, 5, 45, 20},
 		{1000, 1000, 5, 45, 20},
-		{9, 1, 1, 8, 1},
-		{2, 0, 1, 1, 20},
-		{1, 0, 0, 1, 20},
+		{9, 1, 1, 9, 1},
+		{2, 0, 1, 2, 20},
+		{1, 0, 1, 1, 20},
 	}
 	for _, tc := range tests {
 		d, err := Load("mnist", s.dir, tc.limitTrain, tc.limitTest)
@@ -87,7 +87,8 @@ func TestLoadLimits(t *testing.T) {
 		}
 		what := fmt.Sprintf("limits (%d, %d)", tc.limitTrain, tc.limitTest)
 		checkSplit(t, what+" valid", d.Valid, s.trainX, s.trainY, 0, tc.nValid, 10)
-		checkSplit(t, what+" train", d.Train, s.trainX, s.trainY, tc.nValid, tc.nTrain, 10)
+		// The training split always starts after the file's first 10 % (5 of 50).
+		checkSplit(t, what+" train", d.Train, s.trainX, s.trainY, 5, tc.nTrain, 10)
 		checkSplit(t, what+" test", d.Test, s.testX, s.testY, 0, tc.nTest, 10)
 	}
 
