@@ -292,3 +292,37 @@ func BenchmarkBalanceDefaultOverlap10(b *testing.B) {
 		}
 	}
 }
+
+func TestMulVecBlocks(t *testing.T) {
+	// The block fast path must agree with the general sparse path.
+	r := rng(15)
+	m, _ := NewMembership(50, 7, DefaultOptions(), r)
+	if m.start == nil {
+		t.Fatal("no block structure detected without overlap")
+	}
+	a := make([]float32, 7)
+	v := make([]float32, 50)
+	for i := range a {
+		a[i] = float32(r.NormFloat64())
+	}
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+	}
+	fast, fastT := make([]float32, 50), make([]float32, 7)
+	m.MulVec(a, fast)
+	m.MulTVec(v, fastT)
+	m.start = nil
+	slow, slowT := make([]float32, 50), make([]float32, 7)
+	m.MulVec(a, slow)
+	m.MulTVec(v, slowT)
+	for i := range fast {
+		if fast[i] != slow[i] {
+			t.Fatalf("M a [%d]: block path %v, sparse path %v", i, fast[i], slow[i])
+		}
+	}
+	for k := range fastT {
+		if math.Abs(float64(fastT[k]-slowT[k])) > 1e-6 {
+			t.Fatalf("Mᵀ v [%d]: block path %v, sparse path %v", k, fastT[k], slowT[k])
+		}
+	}
+}

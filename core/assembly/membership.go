@@ -31,6 +31,11 @@ type Membership struct {
 	Ptr  []int
 	Col  []int32
 	Val  []float32
+
+	// start lists the first neuron of every ensemble (K+1 entries) when
+	// each neuron belongs to exactly its home ensemble, so that products can
+	// skip the column indices; nil otherwise.
+	start []int
 }
 
 // NewMembership builds an N×K membership matrix with the five steps of the
@@ -77,6 +82,12 @@ func NewMembership(n, k int, o Options, r *rand.Rand) (*Membership, error) {
 			m.Val[e] = float32(float64(m.Val[e]) / math.Sqrt(norm[j]))
 		}
 	}
+	if m.Blocks() {
+		m.start = make([]int, k+1)
+		for j := range m.start {
+			m.start[j] = m.BlockStart(j)
+		}
+	}
 	return m, nil
 }
 
@@ -101,6 +112,16 @@ func (m *Membership) BlockStart(k int) int {
 
 // MulVec computes out = M a (out has N entries, a has K).
 func (m *Membership) MulVec(a, out []float32) {
+	if m.start != nil {
+		for k := 0; k < m.K; k++ {
+			ak := a[k]
+			lo, hi := m.start[k], m.start[k+1]
+			for i, v := range m.Val[lo:hi] {
+				out[lo+i] = v * ak
+			}
+		}
+		return
+	}
 	for i := 0; i < m.N; i++ {
 		var s float32
 		for e := m.Ptr[i]; e < m.Ptr[i+1]; e++ {
@@ -112,6 +133,17 @@ func (m *Membership) MulVec(a, out []float32) {
 
 // MulTVec computes out = Mᵀ v (out has K entries, v has N).
 func (m *Membership) MulTVec(v, out []float32) {
+	if m.start != nil {
+		for k := 0; k < m.K; k++ {
+			lo, hi := m.start[k], m.start[k+1]
+			var s float32
+			for i, x := range m.Val[lo:hi] {
+				s += x * v[lo+i]
+			}
+			out[k] = s
+		}
+		return
+	}
 	clear(out[:m.K])
 	for i := 0; i < m.N; i++ {
 		vi := v[i]
