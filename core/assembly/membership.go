@@ -163,3 +163,7 @@ func (m *Membership) Dense() *mat.Dense {
 	}
 	return d
 }
+
+// IsBlocks reports, without rescanning, whether the memberships are plain
+// blocks (see Blocks).
+func (m *Membership) IsBlocks() bool { return m.start != nil }

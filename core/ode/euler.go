@@ -21,6 +21,7 @@ func (s *Euler) Solve(f Func, y []float32, ws *Workspace, accepted func(y, dy []
 	for step := 0; step <= steps; step++ {
 		t := float64(step) * s.Dt
 		f(t, y, dy)
+		st.Evals++
 		if step > 0 && accepted != nil {
 			accepted(y, dy)
 		}

@@ -84,6 +84,7 @@ func DefaultTsit5() Tsit5 {
 type Stats struct {
 	Accepted int     // accepted steps
 	Rejected int     // rejected steps
+	Evals    int     // evaluations of the right-hand side
 	T        float64 // time reached (s)
 	Steady   bool    // stopped because the derivative fell below SteadyTol
 	Failed   bool    // stopped at MaxSteps before the horizon or steady state
@@ -132,6 +133,7 @@ func (s *Tsit5) Solve(f Func, y []float32, ws *Workspace, accepted func(y, dy []
 	var st Stats
 	t := 0.0
 	f(t, y, k1)
+	st.Evals = 1
 	if s.SteadyTol > 0 && RMS(k1) < s.SteadyTol {
 		st.Steady = true
 		return st
@@ -185,6 +187,7 @@ func (s *Tsit5) Solve(f Func, y []float32, ws *Workspace, accepted func(y, dy []
 				float32(b4)*k4[i]+float32(b5)*k5[i]+float32(b6)*k6[i])
 		}
 		f(t+h, ynew, k7)
+		st.Evals += 6
 
 		var sum float64
 		for i := range y {

@@ -26,6 +26,8 @@ type PassStats struct {
 	Rejected int // rejected steps, summed over samples
 	Failures int // solves that hit the step limit
 	Steady   int // solves that stopped at steady state
+	Work     int // right-hand-side evaluations, or their equivalents for the fixed-point solver
+	Fallback int // fixed-point solves that did not converge and were integrated instead
 }
 
 // Add accumulates o into s.
@@ -35,9 +37,20 @@ func (s *PassStats) Add(o PassStats) {
 	s.Rejected += o.Rejected
 	s.Failures += o.Failures
 	s.Steady += o.Steady
+	s.Work += o.Work
+	s.Fallback += o.Fallback
 }
 
-// MeanSteps returns the mean number of accepted steps per solve.
+// MeanWork returns the mean right-hand-side equivalents per solve.
+func (s PassStats) MeanWork() float64 {
+	if s.Solves == 0 {
+		return 0
+	}
+	return float64(s.Work) / float64(s.Solves)
+}
+
+// MeanSteps returns the mean number of accepted steps (Newton iterations
+// for the fixed-point solver) per solve.
 func (s PassStats) MeanSteps() float64 {
 	if s.Solves == 0 {
 		return 0

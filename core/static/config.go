@@ -48,7 +48,8 @@ type Config struct {
 	ParamClipMax float64 `yaml:"param_clip"`      // the bound of ClipParams (1)
 
 	// Solver.
-	Integrator string  `yaml:"integrator"` // tsit5 or euler
+	Solver     string  `yaml:"solver"`     // ode (integrate to steady state) or fixedpoint (Newton)
+	Integrator string  `yaml:"integrator"` // tsit5 or euler, for the ode solver and fallbacks
 	Atol       float64 `yaml:"atol"`
 	Rtol       float64 `yaml:"rtol"`
 	PIDP       float64 `yaml:"pid_p"`
@@ -93,7 +94,7 @@ func DefaultConfig() Config {
 		FBScale: 1, Targets: "strong", NudgeBeta: 0.015, LocalError: "feedforward",
 		ParamClipMax: 1,
 
-		Integrator: "tsit5", Atol: 1e-6, PIDP: 0.8, PIDI: 0.2, PIDD: 0.1,
+		Solver: "ode", Integrator: "tsit5", Atol: 1e-6, PIDP: 0.8, PIDI: 0.2, PIDD: 0.1,
 		Dt0: 1e-3, DtMin: 1e-4, DtMax: 0.1, FactorMin: 0.1, FactorMax: 5,
 		Horizon: 2, MaxSteps: 4096, EulerDt: 1e-3,
 
@@ -177,6 +178,7 @@ func (c *Config) Validate() error {
 		oneOf("activation_i", c.ActivationI, "relu", "linear", "tanh"),
 		oneOf("targets", c.Targets, "strong", "nudged"),
 		oneOf("local_error", c.LocalError, "feedforward", "rate"),
+		oneOf("solver", c.Solver, "ode", "fixedpoint"),
 		oneOf("integrator", c.Integrator, "tsit5", "euler"),
 	}
 	for _, err := range checks {

@@ -31,7 +31,13 @@ type CPU struct {
 	eOut    []float32     // e_o = z − u_o (n × D)
 	target  []float32     // closed-loop targets (n × D)
 	locRMS  [][]float64   // per sample and layer
-	stats   []ode.Stats   // per sample
+	stats   []solveStats  // per sample
+}
+
+// solveStats is how one sample's solve went.
+type solveStats struct {
+	ode.Stats
+	fallback bool
 }
 
 type integrator interface {
@@ -94,7 +100,7 @@ func (b *CPU) grow(n int) {
 	b.hLast = make([]float32, n*net.Layers[L-1].K)
 	b.eOut = make([]float32, n*net.Out)
 	b.target = make([]float32, n*net.Out)
-	b.stats = make([]ode.Stats, n)
+	b.stats = make([]solveStats, n)
 }
 
 // parallel runs fn(worker, sample) for every sample, handing samples out
@@ -118,12 +124,16 @@ func (b *CPU) parallel(n int, fn func(w *worker, s int)) {
 	wg.Wait()
 }
 
-func collect(st []ode.Stats) PassStats {
+func collect(st []solveStats) PassStats {
 	var p PassStats
 	for _, s := range st {
 		p.Solves++
 		p.Steps += s.Accepted
 		p.Rejected += s.Rejected
+		p.Work += s.Evals
+		if s.fallback {
+			p.Fallback++
+		}
 		if s.Failed {
 			p.Failures++
 		}
@@ -139,8 +149,7 @@ func (b *CPU) Predict(x []float32, n int, yhat []float32) (PassStats, error) {
 	b.grow(n)
 	in, out := b.net.In, b.net.Out
 	b.parallel(n, func(w *worker, s int) {
-		w.prepare(x[s*in : (s+1)*in])
-		b.stats[s] = w.openLoop(b.integ)
+		b.stats[s] = w.solveOpen(b.integ, x[s*in:(s+1)*in])
 		copy(yhat[s*out:(s+1)*out], w.output())
 	})
 	return collect(b.stats[:n]), nil
@@ -155,8 +164,7 @@ func (b *CPU) Step(x, y []float32, n int, g [][]float32, out *StepOutput) error 
 
 	// 1–2. Open loop and the feedback weights at its steady state.
 	b.parallel(n, func(w *worker, s int) {
-		w.prepare(x[s*in : (s+1)*in])
-		b.stats[s] = w.openLoop(b.integ)
+		b.stats[s] = w.solveOpen(b.integ, x[s*in:(s+1)*in])
 		copy(b.olState[s], w.y[:w.olLen])
 		copy(out.YhatOL[s*d:(s+1)*d], w.output())
 		w.feedbackWeights(b.fb[s])
@@ -174,8 +182,7 @@ func (b *CPU) Step(x, y []float32, n int, g [][]float32, out *StepOutput) error 
 		} else {
 			copy(tgt, ys)
 		}
-		w.prepare(x[s*in : (s+1)*in])
-		b.stats[s] = w.closedLoop(b.integ, b.olState[s], b.fb[s], tgt)
+		b.stats[s] = w.solveClosed(b.integ, x[s*in:(s+1)*in], b.olState[s], b.fb[s], tgt)
 		copy(out.YhatCL[s*d:(s+1)*d], w.output())
 		w.localErrors(s, b)
 	})
@@ -325,6 +332,7 @@ type worker struct {
 	tgt  []float32 // closed-loop target
 	fb   [][]float32
 	cl   bool
+	fp   *fixedPoint // nil unless the fixed-point solver is configured
 }
 
 type layerBuf struct {
@@ -361,7 +369,56 @@ func newWorker(net *Network, l loss.Loss) *worker {
 	w.z, w.e, w.ePrv, w.c, w.tgt = make([]float32, d), make([]float32, d),
 		make([]float32, d), make([]float32, d), make([]float32, d)
 	w.f = w.rhs
+	if net.Cfg.Solver == "fixedpoint" {
+		w.fp = newFixedPoint(w)
+	}
 	return w
+}
+
+// fpEvals converts the fixed-point solver's per-layer work into
+// right-hand-side equivalents (one RHS evaluation covers every layer).
+func (w *worker) fpEvals() int {
+	L := len(w.net.Layers)
+	return (w.fp.work + L - 1) / L
+}
+
+// fpTol is the fixed-point solver's tolerance on the RMS of the derivative,
+// a tenth of the ODE's steady-state threshold.
+func (w *worker) fpTol() float64 { return w.net.Cfg.Atol / 10 }
+
+// solveOpen finds the open-loop steady state for input x, by the fixed-point
+// solver when configured (integrating instead if it does not converge).
+func (w *worker) solveOpen(integ integrator, x []float32) solveStats {
+	w.prepare(x)
+	if w.fp != nil {
+		if w.fp.openLoop(x, w.fpTol()) {
+			return solveStats{Stats: ode.Stats{Accepted: w.fp.iters, Evals: w.fpEvals(), Steady: true}}
+		}
+		work := w.fpEvals()
+		st := solveStats{Stats: w.openLoop(integ), fallback: true}
+		st.Evals += work
+		return st
+	}
+	return solveStats{Stats: w.openLoop(integ)}
+}
+
+// solveClosed finds the closed-loop steady state from the open-loop state
+// ol, like solveOpen.
+func (w *worker) solveClosed(integ integrator, x, ol []float32, fb [][]float32, tgt []float32) solveStats {
+	w.prepare(x)
+	if w.fp != nil {
+		w.cl, w.fb = true, fb
+		copy(w.tgt, tgt)
+		copy(w.y, ol)
+		if w.fp.closedLoop(x, fb, tgt, w.fpTol()) {
+			return solveStats{Stats: ode.Stats{Accepted: w.fp.iters, Evals: w.fpEvals(), Steady: true}}
+		}
+		work := w.fpEvals()
+		st := solveStats{Stats: w.closedLoop(integ, ol, fb, tgt), fallback: true}
+		st.Evals += work
+		return st
+	}
+	return solveStats{Stats: w.closedLoop(integ, ol, fb, tgt)}
 }
 
 // prepare computes the fixed first-layer drive a_1 = W_1 x + b_1.
