@@ -120,6 +120,8 @@ func newFlagSet(o *options) *binder {
 		"strong (true targets) or nudged (weak feedback)")
 	b.stringFlag("local-error", func(c *RunConfig) *string { return &c.Model.LocalError }, m.LocalError,
 		"feedforward or rate")
+	b.stringFlag("solver", func(c *RunConfig) *string { return &c.Model.Solver }, m.Solver,
+		"steady states by ode (integration) or fixedpoint (Newton, falling back to the ODE)")
 	b.stringFlag("integrator", func(c *RunConfig) *string { return &c.Model.Integrator }, m.Integrator,
 		"tsit5 (adaptive) or euler (fixed step)")
 	b.stringFlag("loss", func(c *RunConfig) *string { return &c.Model.Loss }, m.Loss,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -267,6 +268,30 @@ func TestTinyRunOutputs(t *testing.T) {
 	delete(r2, "epoch_seconds")
 	if !reflect.DeepEqual(r, r2) {
 		t.Errorf("rerun with the same seed differs:\n%v\n%v", r, r2)
+	}
+}
+
+func TestFixedPointSolverMatchesODE(t *testing.T) {
+	data := synthData(t, 200, 60)
+	res := map[string]resultsFile{}
+	for _, solver := range []string{"ode", "fixedpoint"} {
+		out := filepath.Join(t.TempDir(), solver)
+		args := append([]string{"--data", data, "--epochs", "2", "--seed", "5", "--solver", solver,
+			"--out", out}, tinyNet...)
+		if code, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", solver, code, stderr)
+		}
+		res[solver] = readResults(t, out)
+	}
+	// Same learning: per-epoch test accuracy within 1 point, losses within 1 %.
+	for e := 0; e < 2; e++ {
+		a := res["ode"]["test_accuracy"].([]any)[e].(float64)
+		b := res["fixedpoint"]["test_accuracy"].([]any)[e].(float64)
+		la := res["ode"]["valid_loss"].([]any)[e].(float64)
+		lb := res["fixedpoint"]["valid_loss"].([]any)[e].(float64)
+		if math.Abs(a-b) > 1 || math.Abs(la-lb) > 0.01*la {
+			t.Errorf("epoch %d: ODE accuracy %.2f loss %.4f, fixed point %.2f %.4f", e+1, a, la, b, lb)
+		}
 	}
 }
 
