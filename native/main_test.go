@@ -341,7 +341,8 @@ func TestFashionMNISTShort(t *testing.T) {
 	if acc, ok := r["test_accuracy"].([]any)[0].(float64); !ok || acc < 0 || acc > 100 {
 		t.Errorf("test accuracy %v, want a percentage", r["test_accuracy"])
 	}
-	if steps := r["solver_steps"].([]any)[0].(float64); steps < 10 || steps > 4096 {
-		t.Errorf("mean solver steps %v, want between 10 and the step limit", steps)
+	// The default fixed-point solver takes a few Newton iterations per pass.
+	if steps := r["solver_steps"].([]any)[0].(float64); steps < 1 || steps > 60 {
+		t.Errorf("mean solver steps %v, want between 1 and the iteration limit", steps)
 	}
 }

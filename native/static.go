@@ -36,6 +36,7 @@ type Results struct {
 	SolverStepsOL   []results.Float `json:"solver_steps_ol"`
 	SolverStepsCL   []results.Float `json:"solver_steps_cl"`
 	SolverFailures  []int           `json:"solver_failures"`
+	SolverFallback  []int           `json:"solver_fallbacks"`
 	WeightNorm      []results.Float `json:"weight_norm"`
 	EpochSeconds    []results.Float `json:"epoch_seconds"`
 	BalanceResidual results.Float   `json:"balance_residual"`
@@ -62,6 +63,7 @@ func (r *Results) add(e train.Epoch) {
 	r.SolverStepsOL = append(r.SolverStepsOL, results.Float(e.SolverStepsOL))
 	r.SolverStepsCL = append(r.SolverStepsCL, results.Float(e.SolverStepsCL))
 	r.SolverFailures = append(r.SolverFailures, e.SolverFailures)
+	r.SolverFallback = append(r.SolverFallback, e.Fallbacks)
 	r.WeightNorm = append(r.WeightNorm, results.Float(e.WeightNorm))
 	r.EpochSeconds = append(r.EpochSeconds, results.Float(e.Seconds))
 }

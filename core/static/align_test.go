@@ -101,7 +101,14 @@ func refState(net *Network, params [][]float64, x []float64, u []float64) []floa
 }
 
 func TestDirectionsAlignWithBackprop(t *testing.T) {
+	for _, solver := range []string{"ode", "fixedpoint"} {
+		t.Run(solver, func(t *testing.T) { testAlign(t, solver) })
+	}
+}
+
+func testAlign(t *testing.T, solver string) {
 	cfg := tiny(2, 6)
+	cfg.Solver = solver
 	cfg.Kp /= 100
 	cfg.Ki /= 100
 	net, err := NewNetwork(cfg, 5, 3)

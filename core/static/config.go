@@ -80,8 +80,9 @@ type Config struct {
 // layer of K = 128 ensembles with n_E = 16, r = 4, α = 0.5, τ_E = 30 ms,
 // τ_I = 10 ms, non-binary normalised memberships without overlap, softmax
 // cross-entropy, a leaky PI controller (k_p = 0.2, k_i = 0.4, λ = 1,
-// τ_c = 100 ms), strong feedback, Tsit5 with atol 1e-6 over 2 s, Adam with
-// lr 1e-3 on batches of 100 for 50 epochs.
+// τ_c = 100 ms), strong feedback, steady states by the fixed-point solver
+// (Tsit5 with atol 1e-6 over 2 s with solver "ode"), Adam with lr 1e-3 on
+// batches of 100 for 50 epochs.
 func DefaultConfig() Config {
 	return Config{
 		Hidden: 1, Ensembles: []int{128}, ExcPerEnsemble: 16, EIRatio: 4,
@@ -94,7 +95,7 @@ func DefaultConfig() Config {
 		FBScale: 1, Targets: "strong", NudgeBeta: 0.015, LocalError: "feedforward",
 		ParamClipMax: 1,
 
-		Solver: "ode", Integrator: "tsit5", Atol: 1e-6, PIDP: 0.8, PIDI: 0.2, PIDD: 0.1,
+		Solver: "fixedpoint", Integrator: "tsit5", Atol: 1e-6, PIDP: 0.8, PIDI: 0.2, PIDD: 0.1,
 		Dt0: 1e-3, DtMin: 1e-4, DtMax: 0.1, FactorMin: 0.1, FactorMax: 5,
 		Horizon: 2, MaxSteps: 4096, EulerDt: 1e-3,
 

@@ -43,6 +43,7 @@ type Epoch struct {
 	SolverStepsOL  float64
 	SolverStepsCL  float64
 	SolverFailures int // training and evaluation solves that hit the step limit
+	Fallbacks      int // fixed-point solves that were integrated instead
 	WeightNorm     float64
 	Seconds        float64
 }
@@ -129,6 +130,7 @@ func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h 
 		all.Add(cl)
 		e.SolverSteps, e.SolverStepsOL, e.SolverStepsCL = all.MeanSteps(), ol.MeanSteps(), cl.MeanSteps()
 		failures := all.Failures
+		e.Fallbacks = all.Fallback
 
 		// Open loop on a random share of the training batches.
 		pick := randx.New(cfg.Seed, 1000+uint64(ep))
@@ -141,17 +143,16 @@ func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h 
 		if len(sub) == 0 && cfg.OLFraction > 0 {
 			sub = order[:bs]
 		}
-		var f int
-		e.TrainOLLoss, e.TrainOLAcc, f, err = evaluate(m, l, tr, sub, x, y, yhat, bs)
-		failures += f
+		var ev static.PassStats
+		e.TrainOLLoss, e.TrainOLAcc, err = evaluate(m, l, tr, sub, x, y, yhat, bs, &ev)
 		if err == nil {
-			e.ValidLoss, e.ValidAcc, f, err = evaluate(m, l, &data.Valid, nil, x, y, yhat, bs)
-			failures += f
+			e.ValidLoss, e.ValidAcc, err = evaluate(m, l, &data.Valid, nil, x, y, yhat, bs, &ev)
 		}
 		if err == nil {
-			e.TestLoss, e.TestAcc, f, err = evaluate(m, l, &data.Test, nil, x, y, yhat, bs)
-			failures += f
+			e.TestLoss, e.TestAcc, err = evaluate(m, l, &data.Test, nil, x, y, yhat, bs, &ev)
 		}
+		failures += ev.Failures
+		e.Fallbacks += ev.Fallback
 		if err != nil {
 			return done, fmt.Errorf("epoch %d evaluation: %w", ep, err)
 		}
@@ -170,8 +171,9 @@ func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h 
 }
 
 // evaluate returns the open-loop mean loss and accuracy over the samples idx
-// of s (all samples when idx is nil) and the failed solves.
-func evaluate(m Model, l loss.Loss, s *dataset.Split, idx []int, x, y, yhat []float32, bs int) (float64, float64, int, error) {
+// of s (all samples when idx is nil) and adds the solver work to st.
+func evaluate(m Model, l loss.Loss, s *dataset.Split, idx []int, x, y, yhat []float32, bs int,
+	st *static.PassStats) (float64, float64, error) {
 	if idx == nil {
 		idx = make([]int, s.N)
 		for i := range idx {
@@ -179,24 +181,24 @@ func evaluate(m Model, l loss.Loss, s *dataset.Split, idx []int, x, y, yhat []fl
 		}
 	}
 	if len(idx) == 0 {
-		return math.NaN(), math.NaN(), 0, nil
+		return math.NaN(), math.NaN(), nil
 	}
 	var tot float64
-	var correct, failures int
+	var correct int
 	for b := 0; b < len(idx); b += bs {
 		part := idx[b:min(b+bs, len(idx))]
 		n := len(part)
 		s.Batch(part, x[:n*s.Dim], y[:n*s.Classes])
-		st, err := m.Predict(x[:n*s.Dim], n, yhat[:n*s.Classes])
+		ps, err := m.Predict(x[:n*s.Dim], n, yhat[:n*s.Classes])
 		if err != nil {
-			return 0, 0, 0, err
+			return 0, 0, err
 		}
-		failures += st.Failures
+		st.Add(ps)
 		lv, c := score(l, yhat, y, n, s.Classes)
 		tot += lv
 		correct += c
 	}
-	return tot / float64(len(idx)), 100 * float64(correct) / float64(len(idx)), failures, nil
+	return tot / float64(len(idx)), 100 * float64(correct) / float64(len(idx)), nil
 }
 
 // score returns the summed loss and the number of correct argmax
