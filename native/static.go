@@ -151,11 +151,17 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 			epochs = append(epochs, e)
 			res.add(e)
 			rows = append(rows, row(e))
+			var spent float64
+			for _, done := range epochs {
+				spent += done.Seconds
+			}
+			left := time.Duration(spent / float64(len(epochs)) * float64(cfg.Model.Epochs-e.Epoch) * float64(time.Second))
 			log.Info(fmt.Sprintf("epoch %d/%d", e.Epoch, cfg.Model.Epochs),
 				"test_acc", fmt.Sprintf("%.2f", e.TestAcc), "valid_acc", fmt.Sprintf("%.2f", e.ValidAcc),
 				"valid_loss", fmt.Sprintf("%.4f", e.ValidLoss), "train_ol_acc", fmt.Sprintf("%.2f", e.TrainOLAcc),
 				"train_cl_acc", fmt.Sprintf("%.2f", e.TrainCLAcc), "steps", fmt.Sprintf("%.1f", e.SolverSteps),
-				"failures", e.SolverFailures, "seconds", fmt.Sprintf("%.1f", e.Seconds))
+				"failures", e.SolverFailures, "seconds", fmt.Sprintf("%.1f", e.Seconds),
+				"eta", left.Round(time.Second).String())
 			if err := writeOutputs(dir, res, rows, epochs, model); err != nil {
 				log.Error("writing results failed", "err", err)
 			}

@@ -19,6 +19,9 @@ type Options struct {
 	StepsPerSubmit int
 	// HardwareOnly refuses software adapters.
 	HardwareOnly bool
+	// SplitSteps records each step as seven dispatches (six stages and the
+	// control) instead of one fused step dispatch; the results are the same.
+	SplitSteps bool
 }
 
 // Backend is the WebGPU implementation of static.Backend.
@@ -29,6 +32,7 @@ type Backend struct {
 	consts shaders.Consts
 	k      map[string]*kernel
 	chunk  int
+	split  bool
 
 	cap, maxCap int
 	sized       []interface{ Release() } // what depends on the capacity
@@ -64,7 +68,7 @@ func NewBackend(net *static.Network, o Options) (*Backend, error) {
 		return nil, err
 	}
 	b := &Backend{net: net, ly: ly, d: d, consts: c, k: map[string]*kernel{},
-		chunk: o.StepsPerSubmit, host: make([]float32, ly.ParamLen), gHost: make([]float32, ly.ParamLen)}
+		chunk: o.StepsPerSubmit, split: o.SplitSteps, host: make([]float32, ly.ParamLen), gHost: make([]float32, ly.ParamLen)}
 	if b.chunk <= 0 {
 		b.chunk = 32
 	}
@@ -270,6 +274,10 @@ func (b *Backend) perSample(e *encoder, kernel, entry string, bg *wgpu.BindGroup
 // steps records m attempted Runge–Kutta steps for n samples.
 func (b *Backend) steps(e *encoder, bg *wgpu.BindGroup, n, m int) {
 	for i := 0; i < m; i++ {
+		if !b.split {
+			b.perSample(e, "step", "step", bg, n)
+			continue
+		}
 		for j := 2; j <= 7; j++ {
 			b.perSample(e, "stage", fmt.Sprintf("stage%d", j), bg, n)
 		}
@@ -353,7 +361,7 @@ func (b *Backend) Predict(x []float32, n int, yhat []float32) (static.PassStats,
 			return st, err
 		}
 		for _, c := range b.ctlHost[:m] {
-			st.Add(shaders.Stats(c.Accepted, c.Rejected, c.Status))
+			st.Add(shaders.CtlStats(c))
 		}
 	}
 	return st, nil
