@@ -154,12 +154,20 @@ func loadConfig(path string, c *RunConfig) error {
 	if err != nil {
 		return usagef("cannot read config file %s (%v); check the path", path, errors.Unwrap(err))
 	}
+	if err := decodeStrict(data, c); err != nil {
+		return usagef("config file %s is not valid (%s); keys are those of a run's config.yaml", path, err)
+	}
+	return nil
+}
+
+// decodeStrict decodes YAML into v, refusing unknown keys; the error is one
+// line.
+func decodeStrict(data []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && err != io.EOF {
+	if err := dec.Decode(v); err != nil && err != io.EOF {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.ReplaceAll(msg, "\n", "; ")
-		return usagef("config file %s is not valid (%s); keys are those of a run's config.yaml", path, msg)
+		return errors.New(strings.ReplaceAll(msg, "\n", "; "))
 	}
 	return nil
 }
@@ -199,7 +207,7 @@ func (c *RunConfig) validate() error {
 	switch c.Task {
 	case "fmnist", "mnist":
 	default:
-		return usagef("unknown task %q; use fmnist or mnist", c.Task)
+		return usagef("unknown task %q; use fmnist, mnist, traj, fearcond, motor or assembly", c.Task)
 	}
 	switch c.Device {
 	case "auto", "cpu":
@@ -228,6 +236,8 @@ func printUsage(w io.Writer) {
 Usage:
   bcp-native [flags]           train on Fashion-MNIST (--task fmnist) or MNIST
   bcp-native -task=fmnist -hidden=2
+  bcp-native --task traj|fearcond|motor|assembly [flags]   run an online experiment
+                               (bcp-native --task traj --help lists its flags)
 
 Go-style (-flag=value) and GNU-style (--flag value) flags both work.
 

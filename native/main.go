@@ -1,6 +1,7 @@
 // Command bcp-native trains networks of excitatory/inhibitory assemblies
 // with balance-controlled plasticity (Rossbroich and Zenke, bioRxiv 2025)
-// on Fashion-MNIST and MNIST, on the CPU.
+// on Fashion-MNIST and MNIST, on the CPU, and runs the online experiments
+// (trajectory, fear conditioning, motor learning, single assembly).
 //
 // Every run writes a folder (default out/<task>/<date>/<time>) with the
 // effective configuration (config.yaml, accepted back by --config),
@@ -28,10 +29,28 @@ func main() {
 }
 
 func run(args []string) int {
-	cfg, opts, err := parseArgs(args)
-	if errors.Is(err, pflag.ErrHelp) {
-		printUsage(os.Stdout)
-		return 0
+	task, err := peekTask(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
+		return 2
+	}
+	var work func(ctx context.Context) error
+	if isOnline(task) {
+		cfg, opts, perr := parseOnlineArgs(task, args)
+		if errors.Is(perr, pflag.ErrHelp) {
+			printOnlineUsage(os.Stdout, task)
+			return 0
+		}
+		err = perr
+		work = func(ctx context.Context) error { return runOnline(ctx, cfg, opts) }
+	} else {
+		cfg, opts, perr := parseArgs(args)
+		if errors.Is(perr, pflag.ErrHelp) {
+			printUsage(os.Stdout)
+			return 0
+		}
+		err = perr
+		work = func(ctx context.Context) error { return trainStatic(ctx, cfg, opts) }
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
@@ -39,7 +58,7 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = trainStatic(ctx, cfg, opts)
+	err = work(ctx)
 	var ue *usageError
 	switch {
 	case err == nil:

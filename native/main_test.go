@@ -346,3 +346,101 @@ func TestFashionMNISTShort(t *testing.T) {
 		t.Errorf("mean solver steps %v, want between 1 and the iteration limit", steps)
 	}
 }
+
+func TestOnlineTasks(t *testing.T) {
+	cases := []struct {
+		task  string
+		args  []string
+		files []string
+		keys  []string
+	}{
+		{"traj", []string{"--trials", "40", "--shape", "heart"}, []string{"trajectory.png", "r2.png"},
+			[]string{"ol_r2", "cl_r2", "ol_loss", "cl_loss"}},
+		{"fearcond", []string{"--trials", "3"}, []string{"freezing.png"},
+			[]string{"freezing_cs_plus", "freezing_cs_minus"}},
+		{"motor", []string{"--trials", "20"}, []string{"lever.png"}, []string{"ol_r2", "lever_min"}},
+		{"assembly", []string{"--trials", "5", "--record-activity"}, []string{"currents.png"},
+			[]string{"ol_r2", "cl_r2"}},
+	}
+	for _, c := range cases {
+		t.Run(c.task, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "run")
+			args := append([]string{"-task=" + c.task, "--seed", "3", "--out", out}, c.args...)
+			if code, stderr := runCLI(t, args...); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, f := range append([]string{"config.yaml", "metrics.csv", "arrays.npz", "log.txt"}, c.files...) {
+				if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+					t.Errorf("missing %s", f)
+				}
+			}
+			r := readResults(t, out)
+			tests := len(r["trial"].([]any))
+			if tests < 2 {
+				t.Fatalf("%d record points, want at least 2", tests)
+			}
+			for _, k := range c.keys {
+				if v, ok := r[k].([]any); !ok || len(v) == 0 {
+					t.Errorf("results.json %s = %v, want a list", k, r[k])
+				}
+			}
+			if r["seed"].(float64) != 3 || r["wall_seconds"].(float64) <= 0 || r["completed"] != true {
+				t.Errorf("seed/wall_seconds/completed = %v/%v/%v", r["seed"], r["wall_seconds"], r["completed"])
+			}
+			// The effective configuration runs again and gives the same numbers.
+			again := filepath.Join(t.TempDir(), "again")
+			if code, stderr := runCLI(t, "--config", filepath.Join(out, "config.yaml"), "--out", again); code != 0 {
+				t.Fatalf("rerun from config.yaml: exit %d: %s", code, stderr)
+			}
+			r2 := readResults(t, again)
+			delete(r, "wall_seconds")
+			delete(r2, "wall_seconds")
+			if !reflect.DeepEqual(r, r2) {
+				t.Errorf("rerun differs:\n%v\n%v", r, r2)
+			}
+		})
+	}
+}
+
+func TestOnlineBadInput(t *testing.T) {
+	dir := t.TempDir()
+	noPath := filepath.Join(dir, "empty.svg")
+	os.WriteFile(noPath, []byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect width="3" height="4"/></svg>`), 0o644)
+	badPath := filepath.Join(dir, "bad.svg")
+	os.WriteFile(badPath, []byte(`<svg><path d="M 0 0 L 1 x"/></svg>`), 0o644)
+	zero := filepath.Join(dir, "zero.svg")
+	os.WriteFile(zero, []byte(`<svg><path d="M 1 1 L 1 1"/></svg>`), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"svg without path", []string{"--task", "traj", "--shape", noPath}, "empty.svg"},
+		{"svg bad data", []string{"--task", "traj", "--shape", badPath}, "bad.svg"},
+		{"svg zero length", []string{"--task", "traj", "--shape", zero}, "zero length"},
+		{"missing svg", []string{"--task", "traj", "--shape", filepath.Join(dir, "nope.svg")}, "nope.svg"},
+		{"unknown shape", []string{"--task", "traj", "--shape", "dragon"}, "dragon"},
+		{"unknown feedback", []string{"--task", "motor", "--feedback", "sideways"}, "sideways"},
+		{"zero trials", []string{"--task", "fearcond", "--trials", "0"}, "trials"},
+		{"negative trials", []string{"--task", "traj", "--trials", "-5"}, "trials"},
+		{"zero dt", []string{"--task", "assembly", "--dt", "0"}, "dt"},
+		{"negative dt", []string{"--task", "motor", "--dt", "-0.001"}, "dt"},
+		{"unknown flag", []string{"--task", "traj", "--hidden", "2"}, "hidden"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "run")
+			code, stderr := runCLI(t, append(c.args, "--out", out)...)
+			if code != 2 {
+				t.Errorf("exit status %d, want 2 (stderr %q)", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if len(lines) != 1 || !strings.Contains(stderr, c.want) {
+				t.Errorf("want one line mentioning %q, got %q", c.want, stderr)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("run folder %s was created", out)
+			}
+		})
+	}
+}

@@ -19,7 +19,7 @@ type progress struct {
 	out      *os.File
 	tty      bool
 	bar      *progressbar.ProgressBar
-	epoch    int
+	label    string
 	lastLine time.Time
 	start    time.Time
 }
@@ -43,19 +43,25 @@ func (p *progress) Write(b []byte) (int, error) {
 }
 
 func (p *progress) batch(epoch, epochs, done, total int) {
+	p.update(fmt.Sprintf("epoch %d/%d", epoch, epochs), done, total)
+}
+
+// update shows done of total units under label; a new label starts a new
+// bar.
+func (p *progress) update(label string, done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if epoch != p.epoch || (p.bar == nil && p.tty) {
-		p.epoch = epoch
+	if label != p.label || (p.bar == nil && p.tty) {
+		p.label = label
 		p.start = time.Now()
 		p.lastLine = p.start
 		if p.tty {
 			p.bar = progressbar.NewOptions(total,
 				progressbar.OptionSetWriter(p.out),
-				progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", epoch, epochs)),
+				progressbar.OptionSetDescription(label),
 				progressbar.OptionShowCount(),
 				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString("batch"),
+				progressbar.OptionSetItsString(unit(label)),
 				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionFullWidth(),
 				progressbar.OptionClearOnFinish(),
@@ -71,9 +77,17 @@ func (p *progress) batch(epoch, epochs, done, total int) {
 		p.lastLine = now
 		el := now.Sub(p.start)
 		eta := time.Duration(float64(el) / float64(done) * float64(total-done))
-		fmt.Fprintf(p.out, "epoch %d/%d: batch %d/%d, %.2f batch/s, ETA %s\n", epoch, epochs,
-			done, total, float64(done)/el.Seconds(), eta.Round(time.Second))
+		fmt.Fprintf(p.out, "%s: %s %d/%d, %.2f %s/s, ETA %s\n", label, unit(label),
+			done, total, float64(done)/el.Seconds(), unit(label), eta.Round(time.Second))
 	}
+}
+
+// unit names what a bar counts.
+func unit(label string) string {
+	if label == "trials" {
+		return "trial"
+	}
+	return "batch"
 }
 
 // done removes the bar of the finished epoch.

@@ -22,6 +22,10 @@ type Options struct {
 	// SplitSteps records each step as seven dispatches (six stages and the
 	// control) instead of one fused step dispatch; the results are the same.
 	SplitSteps bool
+	// Workgroup is the workgroup size of the per-sample kernels, a power of
+	// two; 0 picks 128 on hardware adapters and 8 (one SIMD row) on
+	// software ones, where wider workgroups only add synchronisation.
+	Workgroup int
 }
 
 // Backend is the WebGPU implementation of static.Backend.
@@ -62,10 +66,25 @@ func NewBackend(net *static.Network, o Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := shaders.ConstsFor(ly)
-	d, err := openDevice(o.HardwareOnly, uint32(c.WorkgroupBytes()))
+	if o.Workgroup < 0 || o.Workgroup&(o.Workgroup-1) != 0 {
+		return nil, fmt.Errorf("gpu: workgroup size %d is not a power of two", o.Workgroup)
+	}
+	d, err := openDevice(o.HardwareOnly)
 	if err != nil {
 		return nil, err
+	}
+	wg := o.Workgroup
+	if wg == 0 {
+		wg = shaders.WG
+		if !d.adapter.Hardware {
+			wg = 8
+		}
+	}
+	c := shaders.ConstsFor(ly, wg)
+	if need := uint32(c.WorkgroupBytes()); need > d.limits.MaxComputeWorkgroupStorageSize {
+		d.release()
+		return nil, fmt.Errorf("adapter %s offers %d bytes of workgroup memory, the network needs %d "+
+			"(fewer ensembles per layer fit)", d.adapter, d.limits.MaxComputeWorkgroupStorageSize, need)
 	}
 	b := &Backend{net: net, ly: ly, d: d, consts: c, k: map[string]*kernel{},
 		chunk: o.StepsPerSubmit, split: o.SplitSteps, host: make([]float32, ly.ParamLen), gHost: make([]float32, ly.ParamLen)}
@@ -395,7 +414,7 @@ func (b *Backend) Step(x, y []float32, n int, g [][]float32, out *static.StepOut
 	pre := func(e *encoder) {
 		b.perSample(e, "feedback", "feedback", b.bgOL, n)
 		if cfg.FBAverage {
-			x, y, z := shaders.GridFlat(ly.FBS)
+			x, y, z := shaders.GridFlat(ly.FBS, b.consts.WG)
 			e.dispatch(b.k["fbmean"].pipes["fbmean"], b.bgOL, x, y, z)
 		}
 		if cfg.FBClip || cfg.NormFB {
@@ -430,7 +449,7 @@ func (b *Backend) Step(x, y []float32, n int, g [][]float32, out *static.StepOut
 			x, y, z := shaders.MatMulGrid(int(dir.MatMul.M), int(dir.MatMul.N))
 			e.dispatch(b.k["matmul"].pipes["matmul"], b.bgDir[i], x, y, z)
 		} else {
-			x, y, z := shaders.GridFlat(int(dir.Mean.Count))
+			x, y, z := shaders.GridFlat(int(dir.Mean.Count), b.consts.WG)
 			e.dispatch(b.k["batchmean"].pipes["batchmean"], b.bgDir[i], x, y, z)
 		}
 	}

@@ -131,13 +131,14 @@ type device struct {
 	queue   *wgpu.Queue
 	limits  wgpu.Limits
 	timeout time.Duration
-	lost    error // set once the device failed; every later call returns it
+	lost    error         // set once the device failed; every later call returns it
+	polling chan struct{} // closed when the last wait for the GPU returned
 }
 
-// openDevice opens the best adapter; hardwareOnly skips software ones.
-// need is the workgroup memory the kernels need; the device is requested
-// with the adapter's buffer-size limits so that large batches fit.
-func openDevice(hardwareOnly bool, need uint32) (*device, error) {
+// openDevice opens the best adapter; hardwareOnly skips software ones. The
+// device is requested with the adapter's buffer-size and workgroup-memory
+// limits, so that large batches and layers fit.
+func openDevice(hardwareOnly bool) (*device, error) {
 	quiet()
 	inst := wgpu.CreateInstance(nil)
 	var cands []Adapter
@@ -165,17 +166,11 @@ func openDevice(hardwareOnly bool, need uint32) (*device, error) {
 	}
 
 	al := pick.a.GetLimits().Limits
-	if need > al.MaxComputeWorkgroupStorageSize {
-		pick.a.Release()
-		inst.Release()
-		return nil, fmt.Errorf("adapter %s offers %d bytes of workgroup memory, the network needs %d "+
-			"(fewer ensembles per layer fit)", pick, al.MaxComputeWorkgroupStorageSize, need)
-	}
 	req := wgpu.DefaultLimits()
 	req.MaxStorageBuffersPerShaderStage = 8
 	req.MaxStorageBufferBindingSize = al.MaxStorageBufferBindingSize
 	req.MaxBufferSize = al.MaxBufferSize
-	req.MaxComputeWorkgroupStorageSize = max(need, 16384)
+	req.MaxComputeWorkgroupStorageSize = max(al.MaxComputeWorkgroupStorageSize, 16384)
 	dev, err := pick.a.RequestDevice(&wgpu.DeviceDescriptor{Label: "bcp",
 		RequiredLimits: &wgpu.RequiredLimits{Limits: req}})
 	pick.a.Release()
@@ -190,6 +185,16 @@ func openDevice(hardwareOnly bool, need uint32) (*device, error) {
 }
 
 func (d *device) release() {
+	if d.polling != nil {
+		// A wait that timed out may still be inside wgpu; releasing the
+		// device under it would crash, so give it time, else leak it.
+		select {
+		case <-d.polling:
+		case <-time.After(10 * time.Second):
+			*d = device{lost: d.lost}
+			return
+		}
+	}
 	if d.queue != nil {
 		d.queue.Release()
 	}
@@ -223,6 +228,7 @@ func (d *device) mapRead(buf *wgpu.Buffer, size uint64, read func([]byte)) error
 		return fmt.Errorf("gpu: mapping a read-back buffer: %w", err)
 	}
 	polled := make(chan struct{})
+	d.polling = polled
 	go func() {
 		d.dev.Poll(true, nil)
 		close(polled)

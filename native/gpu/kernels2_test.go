@@ -86,7 +86,7 @@ func TestBatchMeanKernel(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	u := shaders.Mean{Count: 300, N: 37, OffA: 4, SA: 310, OffC: 2, Alpha: 1.0 / 37}
 	a, c := randSlice(r, 4+37*310), randSlice(r, 302)
-	x, y, z := shaders.GridFlat(int(u.Count))
+	x, y, z := shaders.GridFlat(int(u.Count), b.consts.WG)
 	got := runStandalone(t, b, "batchmean", structBytes(&u), x, y, z, a, c)
 	u.Run(a, c)
 	compare(t, "batch mean", got[1], c, 1e-6, 0)
@@ -104,7 +104,7 @@ func TestAdamKernels(t *testing.T) {
 	for step := 1; step <= 3; step++ {
 		g := randSlice(r, n)
 		u := shaders.NewAdam(n, 1e-3, 0.9, 0.999, 1e-8, step, true, -0.9, 0.9)
-		x, y, z := shaders.GridFlat(n)
+		x, y, z := shaders.GridFlat(n, b.consts.WG)
 		got := runStandalone(t, b, "adam", structBytes(&u), x, y, z, gp, gm, gv, g)
 		gp, gm, gv = got[0], got[1], got[2]
 		u.Run(p, m, v, g)
@@ -114,7 +114,7 @@ func TestAdamKernels(t *testing.T) {
 	compare(t, "second moments", gv, v, 1e-6, 0)
 
 	u := shaders.NewAdam(n, 0, 0, 0, 0, 1, true, -0.5, 0.5)
-	x, y, z := shaders.GridFlat(n)
+	x, y, z := shaders.GridFlat(n, b.consts.WG)
 	q := randSlice(r, n)
 	got := runStandalone(t, b, "clip", structBytes(&u), x, y, z, q)
 	u.RunClip(q)

@@ -277,7 +277,7 @@ func TestFeedbackKernels(t *testing.T) {
 		h.upload(&p)
 		x, y, z := shaders.Grid(h.n)
 		if name == "fbmean" {
-			x, y, z = shaders.GridFlat(h.ly.FBS)
+			x, y, z = shaders.GridFlat(h.ly.FBS, h.b.consts.WG)
 		}
 		got := h.run(name, name, x, y, z)
 		switch name {

@@ -33,7 +33,12 @@ func New(net *static.Network, kind string) (static.Backend, string, error) {
 	b, err := NewBackend(net, Options{HardwareOnly: kind == "auto"})
 	if err == nil {
 		a := b.Adapter()
-		return b, fmt.Sprintf("WebGPU adapter %s, backend %s, type %s", a.Name, a.Backend, a.Type), nil
+		info := fmt.Sprintf("WebGPU adapter %s, backend %s, type %s", a.Name, a.Backend, a.Type)
+		if net.Cfg.Solver != "ode" {
+			info += fmt.Sprintf("; steady states by Tsit5 integration (solver %q runs on the CPU only)",
+				net.Cfg.Solver)
+		}
+		return b, info, nil
 	}
 	if kind == "gpu" {
 		if errors.Is(err, ErrNoAdapter) {

@@ -44,10 +44,14 @@ func learnable(r *rand.Rand, n, in, out int) (x, y []float32) {
 // TestTrainingMatchesCPU trains the same network on the CPU and on the GPU
 // (BCP steps with Adam and parameter clipping) and compares the parameters
 // after the first step and the open-loop validation loss after every step.
-// Adam's first step moves every parameter by about lr·sign(g), so the
-// parameters agree to a small fraction of lr wherever the directions agree
-// in sign; later the runs drift apart slowly, so the loss curves agree to
-// 1 % relative.
+// Adam's first step moves every parameter by lr·g/(|g| + ε) with ε = 1e-8:
+// where a direction is float32 noise around zero (|g| ~ 1e-9, a balanced
+// local error that cancels) the CPU and the GPU round it to different
+// signs and Adam turns that into different moves of up to lr. The test
+// therefore compares the parameters whose CPU move is at least 0.9·lr
+// (|g| ≥ 1e-7), to 5 % of lr, and logs how many it skipped (directions
+// that are exactly zero, from inactive neurons, are skipped too). The loss
+// curves agree to 1 % relative.
 func TestTrainingMatchesCPU(t *testing.T) {
 	cfg := tinyConfig(2, 6)
 	cfg.ClipParams = true
@@ -72,6 +76,10 @@ func TestTrainingMatchesCPU(t *testing.T) {
 		}
 		return s / 24
 	}
+	var before [][]float32
+	for _, p := range netC.Params {
+		before = append(before, append([]float32(nil), p...))
+	}
 	for step := 0; step < steps; step++ {
 		x, y := learnable(r, bs, in, out)
 		if _, _, _, err := mc.Step(x, y, bs); err != nil {
@@ -82,13 +90,20 @@ func TestTrainingMatchesCPU(t *testing.T) {
 		}
 		if step == 0 {
 			for i := range netC.Params {
-				var d float64
+				var worst float64
+				skipped := 0
 				for j, v := range netC.Params[i] {
-					d = math.Max(d, math.Abs(float64(netG.Params[i][j]-v)))
+					if math.Abs(float64(v-before[i][j])) < 0.9*cfg.LR {
+						skipped++
+						continue
+					}
+					worst = math.Max(worst, math.Abs(float64(netG.Params[i][j]-v)))
 				}
-				t.Logf("after one step, %s differs by at most %.3g (lr %g)", netC.Names[i], d, cfg.LR)
-				if d > 0.05*cfg.LR {
-					t.Errorf("after one step, %s differs by %.3g, more than 5%% of lr", netC.Names[i], d)
+				t.Logf("after one step, %s differs by at most %.3g·lr (%d of %d parameters skipped)",
+					netC.Names[i], worst/cfg.LR, skipped, len(netC.Params[i]))
+				if !(worst <= 0.05*cfg.LR) || skipped == len(netC.Params[i]) {
+					t.Errorf("after one step, %s differs by %.3g·lr, %d skipped", netC.Names[i],
+						worst/cfg.LR, skipped)
 				}
 			}
 		}
