@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -69,6 +70,7 @@ func (b *binder) boolFlag(name string, field func(*RunConfig) *bool, def bool, u
 type options struct {
 	config string
 	out    string
+	resume bool // continue the run in out from its checkpoint
 }
 
 func newFlagSet(o *options) *binder {
@@ -238,9 +240,57 @@ Usage:
   bcp-native -task=fmnist -hidden=2
   bcp-native --task traj|fearcond|motor|assembly [flags]   run an online experiment
                                (bcp-native --task traj --help lists its flags)
+  bcp-native --resume RUNDIR   continue an interrupted classification run from its checkpoint
 
 Go-style (-flag=value) and GNU-style (--flag value) flags both work.
 
 Flags:
 %s`, b.fs.FlagUsages())
+}
+
+// resumeDir returns the folder of a --resume flag (either style) and the
+// other arguments.
+func resumeDir(args []string) (string, []string) {
+	var rest []string
+	dir := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "resume" {
+			if !hasVal && i+1 < len(args) {
+				val = args[i+1]
+				i++
+			}
+			dir = val
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return dir, rest
+}
+
+// parseResume reads the configuration of the run folder dir.
+func parseResume(dir string, rest []string) (RunConfig, options, error) {
+	if len(rest) > 0 {
+		return RunConfig{}, options{}, usagef("--resume takes no other flag (got %q): the run folder holds the configuration", rest[0])
+	}
+	if dir == "" {
+		return RunConfig{}, options{}, usagef("--resume needs the run folder, as in --resume out/fmnist/2026-12-03/174501")
+	}
+	path := filepath.Join(dir, "config.yaml")
+	task, err := peekTask([]string{"--config", path})
+	if err != nil {
+		return RunConfig{}, options{}, usagef("%s is not a run folder (%v)", dir, err)
+	}
+	if isOnline(task) {
+		return RunConfig{}, options{}, usagef("resuming the online task %s is not supported; run it again", task)
+	}
+	c := defaultRunConfig()
+	if err := loadConfig(path, &c); err != nil {
+		return RunConfig{}, options{}, err
+	}
+	if err := c.validate(); err != nil {
+		return RunConfig{}, options{}, err
+	}
+	return c, options{out: dir, resume: true}, nil
 }

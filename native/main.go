@@ -29,6 +29,16 @@ func main() {
 }
 
 func run(args []string) int {
+	if dir, rest := resumeDir(args); dir != "" || len(rest) < len(args) {
+		cfg, opts, err := parseResume(dir, rest)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
+			return 2
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return exitStatus(trainStatic(ctx, cfg, opts))
+	}
 	task, err := peekTask(args)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
@@ -58,7 +68,11 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = work(ctx)
+	return exitStatus(work(ctx))
+}
+
+// exitStatus reports err and maps it to the exit status.
+func exitStatus(err error) int {
 	var ue *usageError
 	switch {
 	case err == nil:

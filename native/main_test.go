@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"codeberg.org/sbinet/npyio/npz"
 )
@@ -442,5 +444,107 @@ func TestOnlineBadInput(t *testing.T) {
 				t.Errorf("run folder %s was created", out)
 			}
 		})
+	}
+}
+
+// A run killed with SIGKILL during epoch 2 and resumed ends with exactly the
+// numbers of an uninterrupted run.
+func TestKillAndResume(t *testing.T) {
+	data := synthData(t, 700, 60)
+	args := func(out string) []string {
+		return append([]string{"--data", data, "--epochs", "3", "--seed", "8", "--solver", "ode",
+			"--out", out}, tinyNet...)
+	}
+	whole := filepath.Join(t.TempDir(), "whole")
+	if code, stderr := runCLI(t, args(whole)...); code != 0 {
+		t.Fatalf("uninterrupted run: exit %d: %s", code, stderr)
+	}
+
+	killed := filepath.Join(t.TempDir(), "killed")
+	cmd := exec.Command(binary_, args(killed)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ck := filepath.Join(killed, "checkpoint.bin")
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(ck); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no checkpoint after two minutes")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if n := len(readResults(t, killed)["test_accuracy"].([]any)); n != 1 {
+		t.Logf("killed after %d epochs (wanted during epoch 2; the machine was slow)", n)
+	}
+
+	if code, stderr := runCLI(t, "--resume", killed); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	a, b := readResults(t, whole), readResults(t, killed)
+	delete(a, "epoch_seconds")
+	delete(b, "epoch_seconds")
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("resumed run differs from the uninterrupted one:\n%v\n%v", a, b)
+	}
+	if code, stderr := runCLI(t, "-resume="+killed); code != 0 || !strings.Contains(stderr, "already complete") {
+		t.Errorf("resuming a complete run: exit %d, %q", code, stderr)
+	}
+}
+
+func TestResumeRefusesDamage(t *testing.T) {
+	data := synthData(t, 100, 20)
+	out := filepath.Join(t.TempDir(), "run")
+	if code, stderr := runCLI(t, append([]string{"--data", data, "--epochs", "1", "--out", out}, tinyNet...)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	ck := filepath.Join(out, "checkpoint.bin")
+	b, _ := os.ReadFile(ck)
+	b[len(b)/2] ^= 1
+	os.WriteFile(ck, b, 0o644)
+	code, stderr := runCLI(t, "--resume", out)
+	if code != 2 || !strings.Contains(stderr, "checksum") || !strings.Contains(stderr, ck) {
+		t.Errorf("damaged checkpoint: exit %d, %q; want 2 and a message naming the file", code, stderr)
+	}
+	if code, stderr := runCLI(t, "--resume", out, "--epochs", "5"); code != 2 || !strings.Contains(stderr, "no other flag") {
+		t.Errorf("--resume with another flag: exit %d, %q", code, stderr)
+	}
+	if code, stderr := runCLI(t, "--resume", t.TempDir()); code != 2 || !strings.Contains(stderr, "config.yaml") {
+		t.Errorf("--resume of a folder without a run: exit %d, %q", code, stderr)
+	}
+}
+
+func TestInterruptKeepsEpochs(t *testing.T) {
+	data := synthData(t, 700, 60)
+	out := filepath.Join(t.TempDir(), "run")
+	cmd := exec.Command(binary_, append([]string{"--data", data, "--epochs", "50", "--solver", "ode", "--out", out},
+		tinyNet...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 24000; i++ {
+		if _, err := os.Stat(filepath.Join(out, "checkpoint.bin")); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v after SIGINT, want status 130", err)
+	}
+	if !strings.Contains(stderr.String(), "--resume "+out) {
+		t.Errorf("no resume hint in %q", stderr.String())
+	}
+	if n := len(readResults(t, out)["test_accuracy"].([]any)); n < 1 {
+		t.Errorf("%d epochs kept after the interrupt", n)
 	}
 }

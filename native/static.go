@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"bcp/core/checkpoint"
 	"bcp/core/dataset"
 	"bcp/core/results"
 	"bcp/core/static"
@@ -86,6 +87,18 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 		return usagef("--limit-train %d leaves no training samples after the 10%% validation split; use at least 2", cfg.LimitTrain)
 	}
 
+	var ck *staticCheckpoint
+	if opts.resume {
+		ck = new(staticCheckpoint)
+		if err := checkpoint.Read(filepath.Join(opts.out, checkpointFile), ck); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return usagef("%s has no checkpoint (%s): the run did not complete an epoch; start it again instead",
+					opts.out, checkpointFile)
+			}
+			return usagef("%v; the run cannot be resumed from it", err)
+		}
+	}
+
 	var model train.Model
 	var net *static.Network
 	device := "cpu"
@@ -108,6 +121,12 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 		model = train.NewBCP(net, backend)
 	}
 
+	if ck != nil {
+		if err := ck.restore(model); err != nil {
+			return usagef("checkpoint in %s does not match its config.yaml (%v)", opts.out, err)
+		}
+	}
+
 	dir := opts.out
 	if dir == "" {
 		dir = results.DefaultDir("out", cfg.Task, time.Now())
@@ -115,7 +134,14 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 	if err := results.Create(dir); err != nil {
 		return usagef("%v; choose another --out", err)
 	}
-	logFile, err := os.Create(filepath.Join(dir, "log.txt"))
+	if err := checkFreeSpace(dir, checkpointBytes(model)); err != nil {
+		return usagef("%v", err)
+	}
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if ck != nil {
+		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	logFile, err := os.OpenFile(filepath.Join(dir, "log.txt"), flags, 0o644)
 	if err != nil {
 		return err
 	}
@@ -144,9 +170,21 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 
 	var rows [][]float64
 	var epochs []train.Epoch
+	if ck != nil {
+		for _, e := range ck.Epochs {
+			epochs = append(epochs, e)
+			res.add(e)
+			rows = append(rows, row(e))
+		}
+		log.Info("resuming", "after_epoch", len(epochs), "of", cfg.Model.Epochs)
+		if len(epochs) >= cfg.Model.Epochs {
+			log.Info("the run is already complete", "folder", dir)
+			return nil
+		}
+	}
 	hooks := train.Hooks{
 		Batch: func(epoch, done, total int) { prog.batch(epoch, cfg.Model.Epochs, done, total) },
-		Epoch: func(e train.Epoch) {
+		Epoch: func(e train.Epoch) error {
 			prog.done()
 			epochs = append(epochs, e)
 			res.add(e)
@@ -163,15 +201,22 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 				"failures", e.SolverFailures, "seconds", fmt.Sprintf("%.1f", e.Seconds),
 				"eta", left.Round(time.Second).String())
 			if err := writeOutputs(dir, res, rows, epochs, model); err != nil {
-				log.Error("writing results failed", "err", err)
+				return fmt.Errorf("writing the results of epoch %d failed (%w); the folder keeps the "+
+					"previous epoch's files and checkpoint", e.Epoch, err)
 			}
+			if err := checkpoint.Write(filepath.Join(dir, checkpointFile), newStaticCheckpoint(epochs, model)); err != nil {
+				return fmt.Errorf("writing the checkpoint of epoch %d failed (%w); the previous checkpoint is "+
+					"intact", e.Epoch, err)
+			}
+			return nil
 		},
 	}
-	_, err = train.Run(ctx, cfg.Model, model, data, hooks)
+	_, err = train.Run(ctx, cfg.Model, model, data, epochs, hooks)
 	prog.done()
 	switch {
 	case errors.Is(err, context.Canceled):
-		log.Warn("interrupted; the folder holds the completed epochs", "folder", dir, "epochs", len(epochs))
+		log.Warn(fmt.Sprintf("interrupted after %d completed epochs; continue with: bcp-native --resume %s",
+			len(epochs), dir))
 		return err
 	case errors.Is(err, train.ErrNaN):
 		res.Stopped = err.Error()
@@ -180,6 +225,9 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 		}
 		log.Error("training stopped", "reason", err, "completed_epochs", len(epochs))
 		return fmt.Errorf("training stopped: %w (results of %d completed epochs are in %s)", err, len(epochs), dir)
+	case err != nil && len(epochs) > 0:
+		log.Error("training stopped", "reason", err)
+		return fmt.Errorf("%w; continue from the last good checkpoint with: bcp-native --resume %s", err, dir)
 	case err != nil:
 		return err
 	}
@@ -240,4 +288,57 @@ func plotCurves(path string, epochs []train.Epoch) error {
 		series("test", func(e train.Epoch) float64 { return e.TestLoss }),
 	}}
 	return results.PlotPNG(path, 1200, 450, 2, []results.Panel{acc, lss})
+}
+
+// checkpointFile is the checkpoint's name in a run folder.
+const checkpointFile = "checkpoint.bin"
+
+// staticCheckpoint is everything a classification run needs to continue:
+// the completed epochs' metrics, the parameters and Adam's state. Data order
+// and evaluation subsets depend only on the seed and the epoch, and the
+// network's fixed structure is rebuilt from the seed.
+type staticCheckpoint struct {
+	Epochs   []train.Epoch
+	Names    []string
+	Params   [][]float32
+	AdamStep int
+	AdamM    [][]float32
+	AdamV    [][]float32
+}
+
+func newStaticCheckpoint(epochs []train.Epoch, m train.Model) *staticCheckpoint {
+	a := m.Optimizer()
+	return &staticCheckpoint{Epochs: epochs, Names: m.Names(), Params: m.Params(),
+		AdamStep: a.Step, AdamM: a.M, AdamV: a.V}
+}
+
+// restore copies the checkpoint's state into m after checking the shapes.
+func (c *staticCheckpoint) restore(m train.Model) error {
+	ps, a := m.Params(), m.Optimizer()
+	if len(c.Params) != len(ps) || len(c.AdamM) != len(ps) || len(c.AdamV) != len(ps) {
+		return fmt.Errorf("%d parameter arrays, the model has %d", len(c.Params), len(ps))
+	}
+	for i, p := range ps {
+		if c.Names[i] != m.Names()[i] || len(c.Params[i]) != len(p) || len(c.AdamM[i]) != len(p) ||
+			len(c.AdamV[i]) != len(p) {
+			return fmt.Errorf("parameter %s has another shape", m.Names()[i])
+		}
+	}
+	for i, p := range ps {
+		copy(p, c.Params[i])
+		copy(a.M[i], c.AdamM[i])
+		copy(a.V[i], c.AdamV[i])
+	}
+	a.Step = c.AdamStep
+	return nil
+}
+
+// checkpointBytes estimates the size of a checkpoint: parameters and two
+// Adam moments in float32.
+func checkpointBytes(m train.Model) int64 {
+	var n int64
+	for _, p := range m.Params() {
+		n += int64(len(p))
+	}
+	return 3*4*n + 64<<10
 }

@@ -48,16 +48,17 @@ type Epoch struct {
 	Seconds        float64
 }
 
-// ErrNaN reports a NaN validation loss; the epochs before it are complete.
-var ErrNaN = errors.New("validation loss is NaN")
+// ErrNaN reports a NaN or infinite value in the parameters or the metrics
+// of an epoch; the epochs before it are complete and that epoch is dropped.
+var ErrNaN = errors.New("non-finite value")
 
 // Hooks lets the caller follow a run. Either function may be nil.
 type Hooks struct {
 	// Batch is called after every training batch with the number of
 	// batches done and the total in the epoch (1-based epoch).
 	Batch func(epoch, done, total int)
-	// Epoch is called after every completed epoch.
-	Epoch func(e Epoch)
+	// Epoch is called after every completed epoch; an error stops the run.
+	Epoch func(e Epoch) error
 }
 
 // Model is what the epoch loop needs from a trainer.
@@ -70,12 +71,19 @@ type Model interface {
 	Params() [][]float32
 	Names() []string
 	Shapes() [][2]int
+	// Optimizer returns the optimiser, whose state a checkpoint saves.
+	Optimizer() *optim.Adam
 }
 
-// Run trains m for cfg.Epochs epochs on data and returns the epochs that
-// completed. It stops early, with the completed epochs, when ctx is
-// cancelled (returning ctx.Err()) or the validation loss is NaN (ErrNaN).
-func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h Hooks) ([]Epoch, error) {
+// Run trains m on data until cfg.Epochs epochs are complete and returns
+// them. done holds the epochs a resumed run completed before (m then holds
+// the parameters and optimiser state after them); training continues with
+// the next epoch, whose data order depends only on the seed and the epoch
+// number, so a resumed run gives the numbers of an uninterrupted one. Run
+// stops early, with the completed epochs, when ctx is cancelled (returning
+// ctx.Err()), when a parameter or metric becomes NaN or infinite (ErrNaN), or
+// when the Epoch hook fails.
+func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, done []Epoch, h Hooks) ([]Epoch, error) {
 	l, err := loss.New(cfg.Loss, cfg.LossShift, cfg.LossSteep)
 	if err != nil {
 		return nil, err
@@ -90,8 +98,8 @@ func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h 
 	y := make([]float32, bs*tr.Classes)
 	yhat := make([]float32, bs*tr.Classes)
 
-	var done []Epoch
-	for ep := 1; ep <= cfg.Epochs; ep++ {
+	done = append([]Epoch(nil), done...)
+	for ep := len(done) + 1; ep <= cfg.Epochs; ep++ {
 		start := time.Now()
 		e := Epoch{Epoch: ep, TrainCLLoss: math.NaN(), TrainCLAcc: math.NaN()}
 		order := dataset.EpochOrder(cfg.Seed, ep, tr.N)
@@ -159,15 +167,46 @@ func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, h 
 		e.SolverFailures = failures
 		e.WeightNorm = weightNorm(m.Params())
 		e.Seconds = time.Since(start).Seconds()
-		if math.IsNaN(e.ValidLoss) {
-			return done, fmt.Errorf("epoch %d: %w; lower --lr or check the configuration", ep, ErrNaN)
+		if what := nonFinite(e, m); what != "" {
+			return done, fmt.Errorf("epoch %d: %s (%w); the results of the %d completed epochs are kept; "+
+				"lower --lr or check the configuration", ep, what, ErrNaN, len(done))
 		}
 		done = append(done, e)
 		if h.Epoch != nil {
-			h.Epoch(e)
+			if err := h.Epoch(e); err != nil {
+				return done, err
+			}
 		}
 	}
 	return done, nil
+}
+
+// nonFinite names the first NaN or infinite quantity of an epoch, or
+// returns "". Closed-loop metrics are NaN by design for the backprop
+// baseline and are only checked when the model has a closed loop.
+func nonFinite(e Epoch, m Model) string {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	switch {
+	case bad(e.ValidLoss):
+		return fmt.Sprintf("the validation loss is %v", e.ValidLoss)
+	case bad(e.TestLoss):
+		return fmt.Sprintf("the test loss is %v", e.TestLoss)
+	case bad(e.TrainOLLoss) && !math.IsNaN(e.TrainOLLoss):
+		return fmt.Sprintf("the open-loop training loss is %v", e.TrainOLLoss)
+	case bad(e.WeightNorm):
+		return fmt.Sprintf("the weight norm is %v", e.WeightNorm)
+	}
+	if _, ok := m.(*BCP); ok && bad(e.TrainCLLoss) {
+		return fmt.Sprintf("the closed-loop training loss is %v", e.TrainCLLoss)
+	}
+	for i, p := range m.Params() {
+		for _, v := range p {
+			if bad(float64(v)) {
+				return fmt.Sprintf("parameter %s contains %v", m.Names()[i], v)
+			}
+		}
+	}
+	return ""
 }
 
 // evaluate returns the open-loop mean loss and accuracy over the samples idx
@@ -281,6 +320,9 @@ func (m *BCP) Names() []string { return m.Net.Names }
 // Shapes implements Model.
 func (m *BCP) Shapes() [][2]int { return m.Net.Shapes }
 
+// Optimizer implements Model.
+func (m *BCP) Optimizer() *optim.Adam { return m.Adam }
+
 // BP trains the backprop baseline: a ReLU MLP with one hidden unit per
 // ensemble, the same loss, optimiser and parameter clipping.
 type BP struct {
@@ -328,3 +370,6 @@ func (m *BP) Names() []string { return m.Net.ParamNames() }
 
 // Shapes implements Model.
 func (m *BP) Shapes() [][2]int { return m.Net.ParamShapes() }
+
+// Optimizer implements Model.
+func (m *BP) Optimizer() *optim.Adam { return m.Adam }

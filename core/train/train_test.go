@@ -57,7 +57,7 @@ func TestRunBCPLearns(t *testing.T) {
 	be, _ := static.NewCPU(net)
 	var seen []int
 	epochs, err := Run(context.Background(), cfg, NewBCP(net, be), data,
-		Hooks{Epoch: func(e Epoch) { seen = append(seen, e.Epoch) }})
+		nil, Hooks{Epoch: func(e Epoch) error { seen = append(seen, e.Epoch); return nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestRunBPHasNoClosedLoop(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.Epochs = 2
 	m, _ := NewBP(cfg, 8, 3)
-	epochs, err := Run(context.Background(), cfg, m, data, Hooks{})
+	epochs, err := Run(context.Background(), cfg, m, data, nil, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestRunStopsOnNaN(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.LR = 1e30
 	m, _ := NewBP(cfg, 8, 3)
-	epochs, err := Run(context.Background(), cfg, m, data, Hooks{})
+	epochs, err := Run(context.Background(), cfg, m, data, nil, Hooks{})
 	if !errors.Is(err, ErrNaN) {
 		t.Fatalf("err = %v, want ErrNaN", err)
 	}
@@ -109,12 +109,63 @@ func TestRunCancelled(t *testing.T) {
 	cfg := tinyConfig()
 	m, _ := NewBP(cfg, 8, 3)
 	ctx, cancel := context.WithCancel(context.Background())
-	epochs, err := Run(ctx, cfg, m, data, Hooks{Epoch: func(e Epoch) {
+	epochs, err := Run(ctx, cfg, m, data, nil, Hooks{Epoch: func(e Epoch) error {
 		if e.Epoch == 2 {
 			cancel()
 		}
+		return nil
 	}})
 	if !errors.Is(err, context.Canceled) || len(epochs) != 2 {
 		t.Errorf("err %v after %d epochs, want context.Canceled after 2", err, len(epochs))
+	}
+}
+
+// A run resumed after epoch 2 from the parameters and optimiser state of an
+// uninterrupted run gives the same numbers for the remaining epochs.
+func TestResumeMatchesUninterrupted(t *testing.T) {
+	data := &dataset.Data{Train: synth(120, 13), Valid: synth(20, 14), Test: synth(20, 15)}
+	cfg := tinyConfig()
+	cfg.Epochs = 4
+	build := func() *BCP {
+		net, _ := static.NewNetwork(cfg, 8, 3)
+		be, _ := static.NewCPU(net)
+		return NewBCP(net, be)
+	}
+	full, err := Run(context.Background(), cfg, build(), data, nil, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stop after two epochs, keep the state, continue in a fresh model.
+	first := build()
+	ctx, cancel := context.WithCancel(context.Background())
+	part, _ := Run(ctx, cfg, first, data, nil, Hooks{Epoch: func(e Epoch) error {
+		if e.Epoch == 2 {
+			cancel()
+		}
+		return nil
+	}})
+	second := build()
+	for i, p := range first.Params() {
+		copy(second.Params()[i], p)
+	}
+	a, b := first.Optimizer(), second.Optimizer()
+	b.Step = a.Step
+	for i := range a.M {
+		copy(b.M[i], a.M[i])
+		copy(b.V[i], a.V[i])
+	}
+	resumed, err := Run(context.Background(), cfg, second, data, part, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resumed) != 4 {
+		t.Fatalf("%d epochs after resuming, want 4", len(resumed))
+	}
+	for i := range full {
+		x, y := full[i], resumed[i]
+		x.Seconds, y.Seconds = 0, 0
+		if x != y {
+			t.Errorf("epoch %d differs:\n%+v\n%+v", i+1, x, y)
+		}
 	}
 }
