@@ -10,7 +10,7 @@ FMNIST    := /usr/share/datasets/fashion-mnist
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 RUN_ARGS  ?= -task=fmnist -hidden=2
 
-.PHONY: build run data test test-deps test-go test-wasm bench clean
+.PHONY: build run data test test-deps test-go test-wasm test-fuzz test-slurm bench clean
 
 build:
 	$(GO) build -o bin/bcp-native ./native
@@ -44,7 +44,7 @@ test-deps:
 		fi; \
 	fi
 
-test: test-deps test-go test-wasm
+test: test-deps test-go test-wasm test-fuzz test-slurm
 
 test-go:
 	$(GO) vet ./...
@@ -53,6 +53,21 @@ test-go:
 # The pure-Go core also runs in browsers: test it under GOOS=js GOARCH=wasm.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" ./core/...
+
+# Each fuzz target runs briefly on top of its committed seed corpus.
+FUZZ_TIME ?= 3s
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadIDX$$' -fuzztime $(FUZZ_TIME) ./core/dataset
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePathData$$' -fuzztime $(FUZZ_TIME) ./core/shapes
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_TIME) ./core/checkpoint
+	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZ_TIME) ./native
+
+# test-slurm submits a small sweep to a real one-node Slurm cluster on this
+# machine. As root the script installs slurm-wlm and munge, starts munged,
+# slurmctld and slurmd under a temporary folder and stops them again;
+# otherwise it says it skipped.
+test-slurm:
+	GO=$(GO) bash native/testdata/slurm_e2e.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/...

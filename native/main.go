@@ -3,6 +3,10 @@
 // on Fashion-MNIST and MNIST, on the CPU, and runs the online experiments
 // (trajectory, fear conditioning, motor learning, single assembly).
 //
+// bcp-native sweep runs a grid of runs locally or writes a Slurm job array;
+// bcp-native collect prints their results as CSV; bcp-native --resume RUNDIR
+// continues an interrupted classification run from its checkpoint.
+//
 // Every run writes a folder (default out/<task>/<date>/<time>) with the
 // effective configuration (config.yaml, accepted back by --config),
 // results.json and metrics.csv (per-epoch metrics), params.npz (the final
@@ -29,6 +33,14 @@ func main() {
 }
 
 func run(args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "sweep":
+			return runSweep(args[1:])
+		case "collect":
+			return runCollect(args[1:])
+		}
+	}
 	if dir, rest := resumeDir(args); dir != "" || len(rest) < len(args) {
 		cfg, opts, err := parseResume(dir, rest)
 		if err != nil {

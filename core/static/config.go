@@ -2,6 +2,7 @@ package static
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -139,27 +140,27 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("exc_per_ensemble = %d must be at least 1", c.ExcPerEnsemble)
 	case c.EIRatio < 1:
 		return fmt.Errorf("ei_ratio = %d must be at least 1", c.EIRatio)
-	case c.Overlap < 0 || c.Overlap >= 100:
+	case !(c.Overlap >= 0 && c.Overlap < 100):
 		return fmt.Errorf("overlap = %v is outside [0, 100); give a percentage such as 10", c.Overlap)
-	case c.Alpha <= 0 || c.Alpha >= 1:
+	case !(c.Alpha > 0 && c.Alpha < 1):
 		return fmt.Errorf("alpha = %v must lie in (0, 1)", c.Alpha)
-	case c.TauE <= 0 || c.TauI <= 0 || c.TauC <= 0:
-		return fmt.Errorf("time constants tau_e, tau_i and tau_c must be positive (seconds)")
+	case !(c.TauE > 0 && c.TauI > 0 && c.TauC > 0 && c.Lambda > 0):
+		return fmt.Errorf("time constants tau_e, tau_i, tau_c (seconds) and the leak lambda must be positive")
 	case c.Epochs < 1:
 		return fmt.Errorf("epochs = %d must be at least 1", c.Epochs)
 	case c.Batch < 1:
 		return fmt.Errorf("batch = %d must be at least 1", c.Batch)
-	case c.LR <= 0:
-		return fmt.Errorf("lr = %v must be positive", c.LR)
-	case c.OLFraction < 0 || c.OLFraction > 1:
+	case !(c.LR > 0 && c.LR < math.Inf(1)):
+		return fmt.Errorf("lr = %v must be a positive number", c.LR)
+	case !(c.OLFraction >= 0 && c.OLFraction <= 1):
 		return fmt.Errorf("ol_fraction = %v must lie in [0, 1]", c.OLFraction)
-	case c.Horizon <= 0 || c.MaxSteps < 1:
+	case !(c.Horizon > 0) || c.MaxSteps < 1:
 		return fmt.Errorf("horizon and max_steps must be positive")
-	case c.DtMin <= 0 || c.DtMax < c.DtMin || c.Dt0 <= 0 || c.EulerDt <= 0:
+	case !(c.DtMin > 0 && c.DtMax >= c.DtMin && c.Dt0 > 0 && c.EulerDt > 0):
 		return fmt.Errorf("step sizes must satisfy 0 < dt_min ≤ dt_max and dt0, euler_dt > 0")
-	case c.Atol <= 0 || c.Rtol < 0:
+	case !(c.Atol > 0 && c.Rtol >= 0):
 		return fmt.Errorf("atol must be positive and rtol non-negative")
-	case c.FactorMin <= 0 || c.FactorMin > 1 || c.FactorMax < 1:
+	case !(c.FactorMin > 0 && c.FactorMin <= 1 && c.FactorMax >= 1):
 		return fmt.Errorf("factor_min must lie in (0, 1] and factor_max be at least 1")
 	}
 	for l, k := range c.Ensembles {
@@ -169,6 +170,14 @@ func (c *Config) Validate() error {
 		if k*c.ExcPerEnsemble < c.EIRatio || (k*c.ExcPerEnsemble)/c.EIRatio < k {
 			return fmt.Errorf("layer %d has %d E neurons, too few for %d ensembles with E:I ratio %d; "+
 				"raise exc_per_ensemble or lower ei_ratio", l+1, k*c.ExcPerEnsemble, k, c.EIRatio)
+		}
+	}
+	for name, v := range map[string]float64{"kp": c.Kp, "ki": c.Ki, "kd": c.Kd, "fb_scale": c.FBScale,
+		"nudge_beta": c.NudgeBeta, "param_clip": c.ParamClipMax, "membership_sigma": c.MembershipSigma,
+		"loss_shift": c.LossShift, "loss_steepness": c.LossSteep, "adam_beta1": c.AdamBeta1,
+		"adam_beta2": c.AdamBeta2, "adam_eps": c.AdamEps} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s = %v must be a finite number", name, v)
 		}
 	}
 	checks := []error{
