@@ -10,7 +10,7 @@ FMNIST    := /usr/share/datasets/fashion-mnist
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 RUN_ARGS  ?= -task=fmnist -hidden=2
 
-.PHONY: build run data test test-deps test-go test-wasm test-fuzz test-slurm bench clean
+.PHONY: build run data test test-deps test-go test-wasm test-fuzz test-slurm bench gpubench clean
 
 build:
 	$(GO) build -o bin/bcp-native ./native
@@ -33,7 +33,7 @@ run: build data
 # test-deps installs the Debian packages the tests use, when running as root.
 test-deps:
 	@need=""; \
-	for p in dataset-fashion-mnist; do \
+	for p in dataset-fashion-mnist libvulkan1 mesa-vulkan-drivers; do \
 		dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; \
 	done; \
 	if [ -n "$$need" ]; then \
@@ -46,13 +46,16 @@ test-deps:
 
 test: test-deps test-go test-wasm test-fuzz test-slurm
 
+# BCP_REQUIRE_GPU=1 turns "no WebGPU adapter" into a failure: the GPU tests
+# must run (on Mesa's software Vulkan adapter on machines without a GPU).
 test-go:
 	$(GO) vet ./...
-	BCP_REQUIRE_DATA=1 $(GO) test -count=1 ./...
+	BCP_REQUIRE_DATA=1 BCP_REQUIRE_GPU=1 $(GO) test -count=1 ./...
 
 # The pure-Go core also runs in browsers: test it under GOOS=js GOARCH=wasm.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" ./core/...
+	GOOS=js GOARCH=wasm $(GO) build ./shaders/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" ./core/... ./shaders/...
 
 # Each fuzz target runs briefly on top of its committed seed corpus.
 FUZZ_TIME ?= 3s
@@ -71,6 +74,12 @@ test-slurm:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./core/...
+	$(GO) test -run '^$$' -bench 'MatMul|Step/L2|Epoch' -benchtime 2x ./native/gpu/...
+
+# gpubench is the GPU machine's check: agreement with the CPU backend, then
+# the benchmark table with the adapter's name.
+gpubench:
+	$(GO) run ./native/gpu/gpubench
 
 clean:
 	rm -rf bin

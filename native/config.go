@@ -85,7 +85,7 @@ func newFlagSet(o *options) *binder {
 	b.stringFlag("data", func(c *RunConfig) *string { return &c.Data }, "",
 		"folder with the four IDX files (default for fmnist: /usr/share/datasets/fashion-mnist)")
 	b.stringFlag("device", func(c *RunConfig) *string { return &c.Device }, d.Device,
-		"auto, cpu or gpu (auto uses the CPU until the GPU backend exists)")
+		"auto (a hardware GPU if there is one, else the CPU), gpu (any WebGPU adapter, software ones included) or cpu")
 	fs.StringVar(&o.out, "out", "", "run folder (default out/<task>/<date>/<time>)")
 	fs.StringVar(&o.config, "config", "", "YAML file setting any parameter (keys as in a run's config.yaml)")
 	b.intFlag("limit-train", func(c *RunConfig) *int { return &c.LimitTrain }, 0,
@@ -212,9 +212,7 @@ func (c *RunConfig) validate() error {
 		return usagef("unknown task %q; use fmnist, mnist, traj, fearcond, motor or assembly", c.Task)
 	}
 	switch c.Device {
-	case "auto", "cpu":
-	case "gpu":
-		return usagef("--device gpu needs the WebGPU backend, which this build does not have yet; use --device cpu or auto")
+	case "auto", "cpu", "gpu":
 	default:
 		return usagef("unknown device %q; use auto, cpu or gpu", c.Device)
 	}

@@ -215,7 +215,8 @@ func readResults(t *testing.T, dir string) resultsFile {
 func TestTinyRunOutputs(t *testing.T) {
 	data := synthData(t, 200, 60)
 	out := filepath.Join(t.TempDir(), "run")
-	args := append([]string{"--data", data, "--epochs", "2", "--seed", "4", "--out", out}, tinyNet...)
+	args := append([]string{"--data", data, "--epochs", "2", "--seed", "4", "--device", "cpu", "--out", out},
+		tinyNet...)
 	if code, stderr := runCLI(t, args...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -18,6 +18,7 @@ import (
 	"bcp/core/results"
 	"bcp/core/static"
 	"bcp/core/train"
+	"bcp/native/gpu"
 )
 
 // Results is the content of results.json: per-epoch lists and run facts.
@@ -102,6 +103,7 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 	var model train.Model
 	var net *static.Network
 	device := "cpu"
+	var deviceInfo string
 	if cfg.Model.Trainer == "bp" {
 		model, err = train.NewBP(cfg.Model, data.Train.Dim, data.Train.Classes)
 		if err != nil {
@@ -112,12 +114,13 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 		if err != nil {
 			return usagef("%v", err)
 		}
-		backend, err := static.NewCPU(net)
+		backend, info, err := gpu.New(net, cfg.Device)
 		if err != nil {
 			return usagef("%v", err)
 		}
 		defer backend.Close()
 		device = backend.Name()
+		deviceInfo = info
 		model = train.NewBCP(net, backend)
 	}
 
@@ -160,6 +163,9 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 	res := &Results{Task: cfg.Task, Trainer: cfg.Model.Trainer, Seed: cfg.Model.Seed, Device: device}
 	log.Info("run", "folder", dir, "task", cfg.Task, "trainer", cfg.Model.Trainer, "device", device,
 		"train", data.Train.N, "valid", data.Valid.N, "test", data.Test.N)
+	if deviceInfo != "" {
+		log.Info("device", "backend", deviceInfo)
+	}
 	if net != nil {
 		res.BalanceResidual = results.Float(net.BalanceResidual())
 		for l, ly := range net.Layers {
