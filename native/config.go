@@ -267,28 +267,30 @@ func resumeDir(args []string) (string, []string) {
 	return dir, rest
 }
 
-// parseResume reads the configuration of the run folder dir.
-func parseResume(dir string, rest []string) (RunConfig, options, error) {
+// parseResume reads the configuration of the run folder dir: the task, and
+// for a classification run its RunConfig (an online run's is read by
+// parseOnlineArgs through --config).
+func parseResume(dir string, rest []string) (string, RunConfig, options, error) {
 	if len(rest) > 0 {
-		return RunConfig{}, options{}, usagef("--resume takes no other flag (got %q): the run folder holds the configuration", rest[0])
+		return "", RunConfig{}, options{}, usagef("--resume takes no other flag (got %q): the run folder holds the configuration", rest[0])
 	}
 	if dir == "" {
-		return RunConfig{}, options{}, usagef("--resume needs the run folder, as in --resume out/fmnist/2026-12-03/174501")
+		return "", RunConfig{}, options{}, usagef("--resume needs the run folder, as in --resume out/fmnist/2026-12-03/174501")
 	}
 	path := filepath.Join(dir, "config.yaml")
 	task, err := peekTask([]string{"--config", path})
 	if err != nil {
-		return RunConfig{}, options{}, usagef("%s is not a run folder (%v)", dir, err)
+		return "", RunConfig{}, options{}, usagef("%s is not a run folder (%v)", dir, err)
 	}
 	if isOnline(task) {
-		return RunConfig{}, options{}, usagef("resuming the online task %s is not supported; run it again", task)
+		return task, RunConfig{}, options{config: path, out: dir, resume: true}, nil
 	}
 	c := defaultRunConfig()
 	if err := loadConfig(path, &c); err != nil {
-		return RunConfig{}, options{}, err
+		return "", RunConfig{}, options{}, err
 	}
 	if err := c.validate(); err != nil {
-		return RunConfig{}, options{}, err
+		return "", RunConfig{}, options{}, err
 	}
-	return c, options{out: dir, resume: true}, nil
+	return task, c, options{out: dir, resume: true}, nil
 }

@@ -42,13 +42,20 @@ func run(args []string) int {
 		}
 	}
 	if dir, rest := resumeDir(args); dir != "" || len(rest) < len(args) {
-		cfg, opts, err := parseResume(dir, rest)
+		task, cfg, opts, err := parseResume(dir, rest)
+		var ocfg OnlineRunConfig
+		if err == nil && isOnline(task) {
+			ocfg, _, err = parseOnlineArgs(task, []string{"--config", opts.config})
+		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "bcp-native: %v\n", err)
 			return 2
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		if isOnline(task) {
+			return exitStatus(runOnline(ctx, ocfg, opts))
+		}
 		return exitStatus(trainStatic(ctx, cfg, opts))
 	}
 	task, err := peekTask(args)

@@ -549,3 +549,37 @@ func TestInterruptKeepsEpochs(t *testing.T) {
 		t.Errorf("%d epochs kept after the interrupt", n)
 	}
 }
+
+// An online experiment killed after a checkpoint and resumed ends with the
+// numbers of an uninterrupted run.
+func TestOnlineKillAndResume(t *testing.T) {
+	args := func(out string) []string {
+		return []string{"--task", "motor", "--trials", "60", "--seed", "2", "--out", out}
+	}
+	whole := filepath.Join(t.TempDir(), "whole")
+	if code, stderr := runCLI(t, args(whole)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	killed := filepath.Join(t.TempDir(), "killed")
+	cmd := exec.Command(binary_, args(killed)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 24000; i++ {
+		if _, err := os.Stat(filepath.Join(killed, "checkpoint.bin")); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if code, stderr := runCLI(t, "--resume", killed); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	a, b := readResults(t, whole), readResults(t, killed)
+	delete(a, "wall_seconds")
+	delete(b, "wall_seconds")
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("resumed run differs from the uninterrupted one:\n%v\n%v", a, b)
+	}
+}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"bcp/core/checkpoint"
 	"bcp/core/online"
 	"bcp/core/results"
 	"bcp/core/shapes"
@@ -246,6 +250,15 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	var ck onlineCheckpoint
+	if opts.resume {
+		if err := checkpoint.Read(filepath.Join(opts.out, checkpointFile), &ck); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return usagef("%s has no checkpoint (%s): start the run again instead", opts.out, checkpointFile)
+			}
+			return usagef("%v; the run cannot be resumed from it", err)
+		}
+	}
 	task := string(cfg.Model.Task)
 	dir := opts.out
 	if dir == "" {
@@ -254,13 +267,33 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 	if err := results.Create(dir); err != nil {
 		return usagef("%v; choose another --out", err)
 	}
-	logFile, err := os.Create(filepath.Join(dir, "log.txt"))
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if opts.resume {
+		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	logFile, err := os.OpenFile(filepath.Join(dir, "log.txt"), flags, 0o644)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
 	prog := newProgress(os.Stderr)
 	log := results.NewLogger(prog, logFile, slog.LevelInfo)
+	if opts.resume {
+		// The experiment is deterministic given its configuration, so the
+		// state after ck.Steps steps is rebuilt by replaying them; the digest
+		// of the weights proves the replay reached the saved state.
+		log.Info("resuming: replaying the completed trials", "steps", ck.Steps)
+		for sim.Steps() < ck.Steps && ctx.Err() == nil {
+			sim.Advance(int(min(ck.Steps-sim.Steps(), int64(sim.StepsPerTrial()))))
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if weightDigest(sim.Record()) != ck.Digest {
+			return fmt.Errorf("replaying %s to its checkpoint did not reproduce the saved weights "+
+				"(was it written by another version?); start the run again", dir)
+		}
+	}
 	conf, err := yaml.Marshal(&cfg)
 	if err != nil {
 		return err
@@ -274,7 +307,11 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 	start := time.Now()
 	perTrial := sim.StepsPerTrial()
 	total := int(sim.TotalSteps() / int64(perTrial))
-	logged := 0
+	logged := len(sim.Record().Trial)
+	saveCheckpoint := func() error {
+		return checkpoint.Write(filepath.Join(dir, checkpointFile),
+			&onlineCheckpoint{Steps: sim.Steps(), Digest: weightDigest(sim.Record())})
+	}
 	for !sim.Done() {
 		if ctx.Err() != nil {
 			break
@@ -282,8 +319,18 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 		sim.Advance(perTrial)
 		prog.update("trials", int(sim.Steps()/int64(perTrial)), total)
 		rec := sim.Record()
-		for ; logged < len(rec.Trial); logged++ {
-			logRecordPoint(log, rec, logged)
+		if len(rec.Trial) > logged {
+			for ; logged < len(rec.Trial); logged++ {
+				logRecordPoint(log, rec, logged)
+			}
+			// A checkpoint at every test: the results files and the
+			// checkpoint always describe the same point of the run.
+			if err := writeOnline(dir, sim, cfg, time.Since(start)); err != nil {
+				return err
+			}
+			if err := saveCheckpoint(); err != nil {
+				return fmt.Errorf("writing the checkpoint failed (%w); the previous checkpoint is intact", err)
+			}
 		}
 	}
 	prog.done()
@@ -291,8 +338,12 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 	if err := writeOnline(dir, sim, cfg, wall); err != nil {
 		return err
 	}
+	if err := saveCheckpoint(); err != nil {
+		return err
+	}
 	if ctx.Err() != nil {
-		log.Warn("interrupted; the folder holds what was recorded", "folder", dir, "trials", sim.Trial())
+		log.Warn(fmt.Sprintf("interrupted after %d trials; continue with: bcp-native --resume %s",
+			sim.Trial(), dir))
 		return ctx.Err()
 	}
 	log.Info("done", "folder", dir, "wall_seconds", fmt.Sprintf("%.1f", wall.Seconds()),
@@ -370,4 +421,27 @@ func printOnlineUsage(w io.Writer, task string) {
 
 Flags (defaults are the published ones for this task):
 %s`, task, b.fs.FlagUsages())
+}
+
+// onlineCheckpoint marks how far an online experiment got. The experiment
+// is deterministic given its configuration, so resuming replays Steps steps;
+// Digest (SHA-256 of the weights then) checks that the replay matched.
+type onlineCheckpoint struct {
+	Steps  int64
+	Digest [32]byte
+}
+
+// weightDigest hashes the current weights of a record.
+func weightDigest(r *online.Record) [32]byte {
+	h := sha256.New()
+	var b [8]byte
+	for _, w := range [][]float64{r.V, r.B, r.U, r.W} {
+		for _, v := range w {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+			h.Write(b[:])
+		}
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
 }
