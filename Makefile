@@ -36,6 +36,7 @@ test-deps:
 	for p in dataset-fashion-mnist libvulkan1 mesa-vulkan-drivers; do \
 		dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; \
 	done; \
+	command -v node >/dev/null 2>&1 || need="$$need nodejs"; \
 	if [ -n "$$need" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \

@@ -168,8 +168,34 @@ func decodeStrict(data []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && err != io.EOF {
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			// "line 3: field foo not found in type main.RunConfig" → "line 3: unknown key foo".
+			first := te.Errors[0]
+			if line, rest, ok := strings.Cut(first, ": field "); ok {
+				if key, _, ok := strings.Cut(rest, " not found"); ok {
+					first = line + ": unknown key " + key
+				}
+			}
+			if n := len(te.Errors); n > 1 {
+				first += fmt.Sprintf(" and %d more problems", n-1)
+			}
+			return errors.New(first)
+		}
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		return errors.New(strings.ReplaceAll(msg, "\n", "; "))
+	}
+	return nil
+}
+
+// checkFreshOut refuses to write a new run into a folder that already holds
+// one, so that two runs' files never mix.
+func checkFreshOut(dir string) error {
+	for _, f := range []string{"config.yaml", "results.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return usagef("%s already holds a run (%s); choose another --out, or continue it with --resume %s",
+				dir, f, dir)
+		}
 	}
 	return nil
 }

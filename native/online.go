@@ -178,6 +178,9 @@ func parseOnlineArgs(task string, args []string) (OnlineRunConfig, options, erro
 		}
 	})
 	c.Model.Task = online.Task(task)
+	if task != string(online.Traj) && c.Shape != "" {
+		return c, o, usagef("--shape only applies to --task traj")
+	}
 	if err := c.Model.Validate(); err != nil {
 		return c, o, usagef("%v", err)
 	}
@@ -197,7 +200,11 @@ func (c *OnlineRunConfig) target() ([][2]float64, error) {
 		p, err = shapes.Builtin(c.Shape)
 	}
 	if err != nil {
-		return nil, usagef("%v", strings.TrimPrefix(err.Error(), "shapes: "))
+		msg := strings.TrimPrefix(err.Error(), "shapes: ")
+		if strings.Contains(msg, "unknown drawing") {
+			msg += ", or give an SVG file (FILE.svg)"
+		}
+		return nil, usagef("%v", msg)
 	}
 	n := int(c.Model.TrialSeconds/c.Model.DT + 0.5)
 	return p.Sample(n), nil
@@ -263,6 +270,11 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 	dir := opts.out
 	if dir == "" {
 		dir = results.DefaultDir("out", task, time.Now())
+	}
+	if !opts.resume {
+		if err := checkFreshOut(dir); err != nil {
+			return err
+		}
 	}
 	if err := results.Create(dir); err != nil {
 		return usagef("%v; choose another --out", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"log/slog"
 	"os"
@@ -49,9 +50,24 @@ type Results struct {
 
 var csvHeader = []string{"epoch", "train_cl_loss", "train_cl_accuracy", "train_ol_loss",
 	"train_ol_accuracy", "valid_loss", "valid_accuracy", "test_loss", "test_accuracy",
-	"solver_steps", "solver_failures", "weight_norm", "epoch_seconds"}
+	"solver_steps", "solver_steps_ol", "solver_steps_cl", "solver_failures", "solver_fallbacks",
+	"weight_norm", "epoch_seconds"}
+
+// newResults starts results.json with empty lists (so that a run stopped
+// before its first epoch still loads as lists).
+func newResults(task, trainer string, seed uint64, device string) *Results {
+	f := func() []results.Float { return []results.Float{} }
+	return &Results{Task: task, Trainer: trainer, Seed: seed, Device: device, Epoch: []int{},
+		TrainCLLoss: f(), TrainCLAccuracy: f(), TrainOLLoss: f(), TrainOLAccuracy: f(), ValidLoss: f(),
+		ValidAccuracy: f(), TestLoss: f(), TestAccuracy: f(), SolverSteps: f(), SolverStepsOL: f(),
+		SolverStepsCL: f(), SolverFailures: []int{}, SolverFallback: []int{}, WeightNorm: f(),
+		EpochSeconds: f(), BalanceResidual: results.Float(math.NaN())}
+}
 
 func (r *Results) add(e train.Epoch) {
+	if r.Trainer == "bp" {
+		e.SolverSteps, e.SolverStepsOL, e.SolverStepsCL = math.NaN(), math.NaN(), math.NaN()
+	}
 	r.Epoch = append(r.Epoch, e.Epoch)
 	r.TrainCLLoss = append(r.TrainCLLoss, results.Float(e.TrainCLLoss))
 	r.TrainCLAccuracy = append(r.TrainCLAccuracy, results.Float(e.TrainCLAcc))
@@ -72,8 +88,8 @@ func (r *Results) add(e train.Epoch) {
 
 func row(e train.Epoch) []float64 {
 	return []float64{float64(e.Epoch), e.TrainCLLoss, e.TrainCLAcc, e.TrainOLLoss, e.TrainOLAcc,
-		e.ValidLoss, e.ValidAcc, e.TestLoss, e.TestAcc, e.SolverSteps, float64(e.SolverFailures),
-		e.WeightNorm, e.Seconds}
+		e.ValidLoss, e.ValidAcc, e.TestLoss, e.TestAcc, e.SolverSteps, e.SolverStepsOL, e.SolverStepsCL,
+		float64(e.SolverFailures), float64(e.Fallbacks), e.WeightNorm, e.Seconds}
 }
 
 // trainStatic runs a classification task: it checks everything it can
@@ -134,6 +150,11 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 	if dir == "" {
 		dir = results.DefaultDir("out", cfg.Task, time.Now())
 	}
+	if !opts.resume {
+		if err := checkFreshOut(dir); err != nil {
+			return err
+		}
+	}
 	if err := results.Create(dir); err != nil {
 		return usagef("%v; choose another --out", err)
 	}
@@ -160,7 +181,7 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 		return err
 	}
 
-	res := &Results{Task: cfg.Task, Trainer: cfg.Model.Trainer, Seed: cfg.Model.Seed, Device: device}
+	res := newResults(cfg.Task, cfg.Model.Trainer, cfg.Model.Seed, device)
 	log.Info("run", "folder", dir, "task", cfg.Task, "trainer", cfg.Model.Trainer, "device", device,
 		"train", data.Train.N, "valid", data.Valid.N, "test", data.Test.N)
 	if deviceInfo != "" {
@@ -262,6 +283,9 @@ func writeOutputs(dir string, res *Results, rows [][]float64, epochs []train.Epo
 	if err := results.WriteNPZ(filepath.Join(dir, "params.npz"), arrays); err != nil {
 		return err
 	}
+	if len(epochs) == 0 {
+		return nil
+	}
 	return plotCurves(filepath.Join(dir, "curves.png"), epochs)
 }
 
@@ -281,6 +305,21 @@ func plotCurves(path string, epochs []train.Epoch) error {
 	series := func(name string, f func(train.Epoch) float64) results.Series {
 		return results.Series{Name: name, X: x, Y: get(f), Points: points}
 	}
+	// drop leaves out series without a single number (the baseline's
+	// closed-loop metrics).
+	drop := func(p results.Panel) results.Panel {
+		var keep []results.Series
+		for _, s := range p.Series {
+			for _, v := range s.Y {
+				if !math.IsNaN(v) {
+					keep = append(keep, s)
+					break
+				}
+			}
+		}
+		p.Series = keep
+		return p
+	}
 	acc := results.Panel{Title: "Accuracy", XLabel: "epoch", YLabel: "%", Series: []results.Series{
 		series("train (closed loop)", func(e train.Epoch) float64 { return e.TrainCLAcc }),
 		series("train (open loop)", func(e train.Epoch) float64 { return e.TrainOLAcc }),
@@ -293,7 +332,7 @@ func plotCurves(path string, epochs []train.Epoch) error {
 		series("validation", func(e train.Epoch) float64 { return e.ValidLoss }),
 		series("test", func(e train.Epoch) float64 { return e.TestLoss }),
 	}}
-	return results.PlotPNG(path, 1200, 450, 2, []results.Panel{acc, lss})
+	return results.PlotPNG(path, 1200, 450, 2, []results.Panel{drop(acc), drop(lss)})
 }
 
 // checkpointFile is the checkpoint's name in a run folder.

@@ -52,8 +52,14 @@ func NewMembership(n, k int, o Options, r *rand.Rand) (*Membership, error) {
 	m := &Membership{N: n, K: k, Ptr: make([]int, n+1)}
 	for i := 0; i < n; i++ {
 		home := i * k / n
+		if p == 0 {
+			m.Col = append(m.Col, int32(home))
+			m.Val = append(m.Val, 1)
+			m.Ptr[i+1] = len(m.Col)
+			continue
+		}
 		for j := 0; j < k; j++ {
-			if j == home || (p > 0 && r.Float64() < p) {
+			if j == home || r.Float64() < p {
 				m.Col = append(m.Col, int32(j))
 				m.Val = append(m.Val, 1)
 			}

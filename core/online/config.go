@@ -3,6 +3,7 @@ package online
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 )
 
@@ -226,6 +227,15 @@ func positive(pairs ...any) error {
 // Validate checks every parameter and returns the first problem as one
 // sentence that names the parameter and what it accepts.
 func (c *Config) Validate() error {
+	rv := reflect.ValueOf(c).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		if f := rv.Field(i); f.Kind() == reflect.Float64 {
+			if v := f.Float(); math.IsNaN(v) || math.IsInf(v, 0) {
+				key, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("yaml"), ",")
+				return fmt.Errorf("%s = %v must be a finite number", key, v)
+			}
+		}
+	}
 	tasks := make([]string, 0, 4)
 	for _, t := range Tasks() {
 		tasks = append(tasks, string(t))

@@ -80,11 +80,13 @@
 // learns. Config.NoHidden replaces the network by a linear leaky readout of
 // the input,
 //
-//	τ_o du/dt = −u + W x,   dW/dt = η_out·(y − u) x̄ᵀ,   ŷ = u,
+//	τ_o du/dt = −u + W x,   dW/dt = (η_out/n_E)·(y − u) x̄ᵀ,   ŷ = u,
 //
 // with W (D_out×D_in) initialised like V, N(0,1)·2/D_in, the readout's τ_o
-// and learning rate η_out (no 1/n_E: there are no assemblies), and the
-// trace x̄ with τ_pre; there is nothing to control, so CL equals OL.
+// and the readout's learning rate η_out/n_E (the scale of the network's own
+// readout rule; with the raw η_out the delta rule on the strong trajectory
+// inputs lags the leaky readout and diverges), and the trace x̄ with τ_pre;
+// there is nothing to control, so CL equals OL.
 //
 // # Euler steps
 //

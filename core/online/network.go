@@ -735,7 +735,7 @@ func (n *network) decayTerms() {
 
 // stepLinear is the step of the control without a hidden layer:
 //
-//	τ_o du/dt = −u + W x,   dW/dt = η_out·(y − u) x̄ᵀ,   τ_pre dx̄/dt = −x̄ + x.
+//	τ_o du/dt = −u + W x,   dW/dt = (η_out/n_E)·(y − u) x̄ᵀ,   τ_pre dx̄/dt = −x̄ + x.
 func (n *network) stepLinear(x, y []float64, plastic bool) {
 	dt := n.dt
 	for o := 0; o < n.dOut; o++ {
@@ -749,7 +749,7 @@ func (n *network) stepLinear(x, y []float64, plastic bool) {
 	}
 	if plastic && n.etaOut != 0 {
 		for o := 0; o < n.dOut; o++ {
-			d := dt * n.etaOut * n.e[o]
+			d := dt * n.etaOut / n.nE * n.e[o]
 			row := n.W[o*n.dIn : (o+1)*n.dIn]
 			for j, xb := range n.xBar {
 				row[j] += d * xb

@@ -105,6 +105,10 @@ func DefaultConfig() Config {
 	}
 }
 
+// MaxNeurons bounds the E neurons of one layer: the balance construction
+// works on dense N_E×N_I matrices.
+const MaxNeurons = 32768
+
 // LayerEnsembles returns K for each of the Hidden layers, broadcasting a
 // single value.
 func (c *Config) LayerEnsembles() []int {
@@ -166,6 +170,10 @@ func (c *Config) Validate() error {
 	for l, k := range c.Ensembles {
 		if k < 1 {
 			return fmt.Errorf("ensembles[%d] = %d must be at least 1", l, k)
+		}
+		if k*c.ExcPerEnsemble > MaxNeurons {
+			return fmt.Errorf("layer %d would have %d E neurons; the balance construction supports at most %d "+
+				"per layer: lower ensembles or exc_per_ensemble", l+1, k*c.ExcPerEnsemble, MaxNeurons)
 		}
 		if k*c.ExcPerEnsemble < c.EIRatio || (k*c.ExcPerEnsemble)/c.EIRatio < k {
 			return fmt.Errorf("layer %d has %d E neurons, too few for %d ensembles with E:I ratio %d; "+

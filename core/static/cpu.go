@@ -66,7 +66,12 @@ func NewCPU(net *Network) (*CPU, error) {
 }
 
 // Name implements Backend.
-func (b *CPU) Name() string { return fmt.Sprintf("cpu (%d threads)", len(b.workers)) }
+func (b *CPU) Name() string {
+	if len(b.workers) == 1 {
+		return "cpu (1 thread)"
+	}
+	return fmt.Sprintf("cpu (%d threads)", len(b.workers))
+}
 
 // Close implements Backend.
 func (b *CPU) Close() error { return nil }

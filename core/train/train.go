@@ -152,7 +152,10 @@ func Run(ctx context.Context, cfg static.Config, m Model, data *dataset.Data, do
 			sub = order[:bs]
 		}
 		var ev static.PassStats
-		e.TrainOLLoss, e.TrainOLAcc, err = evaluate(m, l, tr, sub, x, y, yhat, bs, &ev)
+		e.TrainOLLoss, e.TrainOLAcc = math.NaN(), math.NaN()
+		if len(sub) > 0 {
+			e.TrainOLLoss, e.TrainOLAcc, err = evaluate(m, l, tr, sub, x, y, yhat, bs, &ev)
+		}
 		if err == nil {
 			e.ValidLoss, e.ValidAcc, err = evaluate(m, l, &data.Valid, nil, x, y, yhat, bs, &ev)
 		}
