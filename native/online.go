@@ -271,25 +271,11 @@ func runOnline(ctx context.Context, cfg OnlineRunConfig, opts options) error {
 	if dir == "" {
 		dir = results.DefaultDir("out", task, time.Now())
 	}
-	if !opts.resume {
-		if err := checkFreshOut(dir); err != nil {
-			return err
-		}
-	}
-	if err := results.Create(dir); err != nil {
-		return usagef("%v; choose another --out", err)
-	}
-	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-	if opts.resume {
-		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
-	}
-	logFile, err := os.OpenFile(filepath.Join(dir, "log.txt"), flags, 0o644)
+	prog, log, logFile, err := openRun(dir, opts.resume, 1<<20)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
-	prog := newProgress(os.Stderr)
-	log := results.NewLogger(prog, logFile, slog.LevelInfo)
 	if opts.resume {
 		// The experiment is deterministic given its configuration, so the
 		// state after ck.Steps steps is rebuilt by replaying them; the digest

@@ -150,28 +150,11 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 	if dir == "" {
 		dir = results.DefaultDir("out", cfg.Task, time.Now())
 	}
-	if !opts.resume {
-		if err := checkFreshOut(dir); err != nil {
-			return err
-		}
-	}
-	if err := results.Create(dir); err != nil {
-		return usagef("%v; choose another --out", err)
-	}
-	if err := checkFreeSpace(dir, checkpointBytes(model)); err != nil {
-		return usagef("%v", err)
-	}
-	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-	if ck != nil {
-		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
-	}
-	logFile, err := os.OpenFile(filepath.Join(dir, "log.txt"), flags, 0o644)
+	prog, log, logFile, err := openRun(dir, opts.resume, checkpointBytes(model))
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
-	prog := newProgress(os.Stderr)
-	log := results.NewLogger(prog, logFile, slog.LevelInfo)
 
 	conf, err := yaml.Marshal(&cfg)
 	if err != nil {
@@ -386,4 +369,33 @@ func checkpointBytes(m train.Model) int64 {
 		n += int64(len(p))
 	}
 	return 3*4*n + 64<<10
+}
+
+// openRun prepares the run folder dir: it refuses a folder that holds
+// another run (unless resuming), creates it, checks that the file system
+// has room for a few checkpoints of the given size, and opens log.txt
+// (appending when resuming). It returns the progress display, which is also
+// the console side of the logger, the logger and the open log file.
+func openRun(dir string, resume bool, checkpoint int64) (*progress, *slog.Logger, *os.File, error) {
+	if !resume {
+		if err := checkFreshOut(dir); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if err := results.Create(dir); err != nil {
+		return nil, nil, nil, usagef("%v; choose another --out", err)
+	}
+	if err := checkFreeSpace(dir, checkpoint); err != nil {
+		return nil, nil, nil, usagef("%v", err)
+	}
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if resume {
+		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	logFile, err := os.OpenFile(filepath.Join(dir, "log.txt"), flags, 0o644)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	prog := newProgress(os.Stderr)
+	return prog, results.NewLogger(prog, logFile, slog.LevelInfo), logFile, nil
 }
