@@ -8,9 +8,11 @@
 GO        ?= go
 FMNIST    := /usr/share/datasets/fashion-mnist
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+WASM_EXEC_JS := $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
+WEB_ADDR  ?= 127.0.0.1:8080
 RUN_ARGS  ?= -task=fmnist -hidden=2
 
-.PHONY: build run data test test-deps test-go test-wasm test-fuzz test-slurm bench gpubench clean
+.PHONY: build run data test test-deps test-go test-wasm test-web test-fuzz test-slurm bench gpubench web serve web-screenshots web-perf clean
 
 build:
 	$(GO) build -o bin/bcp-native ./native
@@ -33,7 +35,7 @@ run: build data
 # test-deps installs the Debian packages the tests use, when running as root.
 test-deps:
 	@need=""; \
-	for p in dataset-fashion-mnist libvulkan1 mesa-vulkan-drivers; do \
+	for p in dataset-fashion-mnist libvulkan1 mesa-vulkan-drivers chromium; do \
 		dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; \
 	done; \
 	command -v node >/dev/null 2>&1 || need="$$need nodejs"; \
@@ -45,7 +47,7 @@ test-deps:
 		fi; \
 	fi
 
-test: test-deps test-go test-wasm test-fuzz test-slurm
+test: test-deps test-go test-wasm test-web test-fuzz test-slurm
 
 # BCP_REQUIRE_GPU=1 turns "no WebGPU adapter" into a failure: the GPU tests
 # must run (on Mesa's software Vulkan adapter on machines without a GPU).
@@ -56,7 +58,36 @@ test-go:
 # The pure-Go core also runs in browsers: test it under GOOS=js GOARCH=wasm.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) build ./shaders/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" ./core/... ./shaders/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" ./core/... ./shaders/... ./wasm/...
+
+# web builds the demo site into public/ (bcp.wasm and wasm_exec.js are build outputs).
+web:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o public/bcp.wasm ./wasm
+	cp "$(WASM_EXEC_JS)" public/wasm_exec.js
+
+serve: web
+	$(GO) run ./wasm/serve -addr $(WEB_ADDR) -dir public
+
+wasm/e2e/node_modules: wasm/e2e/package.json wasm/e2e/package-lock.json
+	cd wasm/e2e && npm ci --no-audit --no-fund
+	@touch $@
+
+# test-web drives every demo in headless Chromium (Debian's, through
+# playwright-core); it records speed and frame rate in out/e2e/perf.json.
+test-web: web wasm/e2e/node_modules
+	$(GO) build -o bin/bcp-serve ./wasm/serve
+	BCP_SERVE=$(CURDIR)/bin/bcp-serve node wasm/e2e/e2e.mjs
+
+# web-perf asserts the speed floors (50 simulated s per s at 30 fps).
+web-perf: web wasm/e2e/node_modules
+	$(GO) build -o bin/bcp-serve ./wasm/serve
+	BCP_SERVE=$(CURDIR)/bin/bcp-serve BCP_E2E_MIN_RATE=50 BCP_E2E_MIN_FPS=30 \
+		node --test-name-pattern='max speed' wasm/e2e/e2e.mjs
+
+web-screenshots: web wasm/e2e/node_modules
+	$(GO) build -o bin/bcp-serve ./wasm/serve
+	BCP_SERVE=$(CURDIR)/bin/bcp-serve node wasm/e2e/e2e.mjs --screenshots out/screenshots
 
 # Each fuzz target runs briefly on top of its committed seed corpus.
 FUZZ_TIME ?= 3s
@@ -84,3 +115,4 @@ gpubench:
 
 clean:
 	rm -rf bin
+	rm -f public/bcp.wasm public/wasm_exec.js
