@@ -39,10 +39,10 @@ type Pacer struct {
 	rate, fps       float64
 }
 
-// NewPacer returns a Pacer with a budget of 12 ms per frame (at least 2 ms),
+// NewPacer returns a Pacer with a budget of 18 ms per frame (at least 2 ms),
 // defending 30 frames per second.
 func NewPacer() *Pacer {
-	return &Pacer{MaxBudget: 12 * time.Millisecond, MinBudget: 2 * time.Millisecond,
+	return &Pacer{MaxBudget: 18 * time.Millisecond, MinBudget: 2 * time.Millisecond,
 		MinFPS: 30, MaxFrame: 100 * time.Millisecond}
 }
 
