@@ -196,6 +196,9 @@ func (c *OnlineRunConfig) target() ([][2]float64, error) {
 	var err error
 	if strings.HasSuffix(strings.ToLower(c.Shape), ".svg") || strings.ContainsRune(c.Shape, os.PathSeparator) {
 		p, err = shapes.ReadSVGFile(c.Shape)
+		if abs, aerr := filepath.Abs(c.Shape); aerr == nil && err == nil {
+			c.Shape = abs // config.yaml then reruns from any folder
+		}
 	} else {
 		p, err = shapes.Builtin(c.Shape)
 	}

@@ -100,6 +100,9 @@ func trainStatic(ctx context.Context, cfg RunConfig, opts options) error {
 	if err != nil {
 		return &usageError{err.Error()}
 	}
+	if cfg.Data == "" {
+		cfg.Data = dataset.DefaultFashionDir // record the folder actually read
+	}
 	if data.Train.N < 1 {
 		return usagef("--limit-train %d leaves no training samples after the 10%% validation split; use at least 2", cfg.LimitTrain)
 	}
