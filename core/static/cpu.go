@@ -394,21 +394,23 @@ func (w *worker) fpTol() float64 { return w.net.Cfg.Atol / 10 }
 // solveOpen finds the open-loop steady state for input x, by the fixed-point
 // solver when configured (integrating instead if it does not converge).
 func (w *worker) solveOpen(integ integrator, x []float32) solveStats {
-	w.prepare(x)
 	if w.fp != nil {
 		if w.fp.openLoop(x, w.fpTol()) {
 			return solveStats{Stats: ode.Stats{Accepted: w.fp.iters, Evals: w.fpEvals(), Steady: true}}
 		}
 		work := w.fpEvals()
+		w.prepare(x)
 		st := solveStats{Stats: w.openLoop(integ), fallback: true}
 		st.Evals += work
 		return st
 	}
+	w.prepare(x)
 	return solveStats{Stats: w.openLoop(integ)}
 }
 
 // solveClosed finds the closed-loop steady state from the open-loop state
-// ol, like solveOpen.
+// ol, like solveOpen. It always prepares the first layer's float32 drive,
+// which the local errors read at the closed-loop state.
 func (w *worker) solveClosed(integ integrator, x, ol []float32, fb [][]float32, tgt []float32) solveStats {
 	w.prepare(x)
 	if w.fp != nil {

@@ -336,10 +336,13 @@ func (fp *fixedPoint) readout() {
 }
 
 // stack solves the layers in order for the current feedback currents,
-// warm-starting each from its state; it reports success.
+// warm-starting each from its state; it reports success. The first layer's
+// drive depends on the input only and is set once per solve by the caller.
 func (fp *fixedPoint) stack(tol float64) bool {
 	for l := range fp.lyr {
-		fp.drive(l)
+		if l > 0 {
+			fp.drive(l)
+		}
 		if !fp.solveLayer(l, tol) {
 			return false
 		}
@@ -571,6 +574,7 @@ func (fp *fixedPoint) closedLoop(x []float32, fb [][]float32, tgt []float32, tol
 	for i, v := range x {
 		fp.x[i] = float64(v)
 	}
+	fp.drive(0)
 	fp.load()
 	d := len(fp.c)
 	for i, v := range tgt {
