@@ -7,65 +7,16 @@ import (
 	"testing"
 
 	"bcp/core/static"
+	"bcp/core/static/statictest"
 )
 
-// tinyConfig returns a small network: K ensembles of 4 E and 2 I neurons.
-func tinyConfig(hidden, k int) static.Config {
-	c := static.DefaultConfig()
-	c.Hidden = hidden
-	c.Ensembles = []int{k}
-	c.ExcPerEnsemble = 4
-	c.EIRatio = 2
-	c.Seed = 3
-	c.Solver = "ode" // the CPU reference integrates as the kernels do
-	return c
-}
-
-// randomBatch returns n inputs N(0,1) and soft one-hot labels.
-func randomBatch(r *rand.Rand, n, in, out int) (x, y []float32) {
-	x = make([]float32, n*in)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y = make([]float32, n*out)
-	for s := 0; s < n; s++ {
-		c := r.IntN(out)
-		for j := 0; j < out; j++ {
-			y[s*out+j] = 0.01 / float32(out-1)
-		}
-		y[s*out+c] = 0.99
-	}
-	return x, y
-}
-
-// newTestNet builds a network with non-zero biases, so that every term of
-// the dynamics is exercised.
-func newTestNet(t testing.TB, cfg static.Config, in, out int) *static.Network {
-	t.Helper()
-	net, err := static.NewNetwork(cfg, in, out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(5, 5))
-	for l := range net.Layers {
-		if b := net.B(l); b != nil {
-			for i := range b {
-				b[i] = float32(0.3 * r.NormFloat64())
-			}
-		}
-	}
-	return net
-}
-
-// maxRelDiff returns max|a − b| / (max|b| + floor).
-func maxRelDiff(a, b []float32, floor float64) float64 {
-	var d, m float64
-	for i := range a {
-		d = math.Max(d, math.Abs(float64(a[i])-float64(b[i])))
-		m = math.Max(m, math.Abs(float64(b[i])))
-	}
-	return d / (m + floor)
-}
+// The shared test cases of the static backends.
+var (
+	tinyConfig  = statictest.TinyConfig
+	randomBatch = statictest.RandomBatch
+	newTestNet  = statictest.NewNet
+	maxRelDiff  = statictest.MaxRelDiff
+)
 
 // configs are the variants the emulator must reproduce.
 func configs() map[string]static.Config {

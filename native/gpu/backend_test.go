@@ -8,6 +8,15 @@ import (
 	"testing"
 
 	"bcp/core/static"
+	"bcp/core/static/statictest"
+)
+
+// The shared test cases of the static backends.
+var (
+	tinyConfig  = statictest.TinyConfig
+	randomBatch = statictest.RandomBatch
+	newTestNet  = statictest.NewNet
+	maxRelDiff  = statictest.MaxRelDiff
 )
 
 // openOrSkip opens the GPU backend for net. Without an adapter the test
@@ -24,59 +33,6 @@ func openOrSkip(t testing.TB, net *static.Network) *Backend {
 	t.Cleanup(func() { b.Close() })
 	t.Logf("adapter: %s", b.Adapter())
 	return b
-}
-
-func tinyConfig(hidden, k int) static.Config {
-	c := static.DefaultConfig()
-	c.Hidden = hidden
-	c.Ensembles = []int{k}
-	c.ExcPerEnsemble = 4
-	c.EIRatio = 2
-	c.Seed = 3
-	c.Solver = "ode" // the CPU reference integrates as the kernels do
-	return c
-}
-
-func randomBatch(r *rand.Rand, n, in, out int) (x, y []float32) {
-	x = make([]float32, n*in)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y = make([]float32, n*out)
-	for s := 0; s < n; s++ {
-		c := r.IntN(out)
-		for j := 0; j < out; j++ {
-			y[s*out+j] = 0.01 / float32(out-1)
-		}
-		y[s*out+c] = 0.99
-	}
-	return x, y
-}
-
-func newTestNet(t testing.TB, cfg static.Config, in, out int) *static.Network {
-	t.Helper()
-	net, err := static.NewNetwork(cfg, in, out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(5, 5))
-	for l := range net.Layers {
-		if b := net.B(l); b != nil {
-			for i := range b {
-				b[i] = float32(0.3 * r.NormFloat64())
-			}
-		}
-	}
-	return net
-}
-
-func maxRelDiff(a, b []float32, floor float64) float64 {
-	var d, m float64
-	for i := range a {
-		d = math.Max(d, math.Abs(float64(a[i])-float64(b[i])))
-		m = math.Max(m, math.Abs(float64(b[i])))
-	}
-	return d / (m + floor)
 }
 
 func zeros(net *static.Network) [][]float32 {
