@@ -262,15 +262,29 @@ func TestTinyRunOutputs(t *testing.T) {
 
 	// The effective configuration runs again through --config and gives
 	// the same numbers (same seed, same backend).
+	rerunFromConfig(t, out, "epoch_seconds")
+}
+
+// rerunFromConfig runs the configuration saved in out again and checks that
+// every number but the timing key is the same.
+func rerunFromConfig(t *testing.T, out, timing string) {
+	t.Helper()
 	again := filepath.Join(t.TempDir(), "again")
 	if code, stderr := runCLI(t, "--config", filepath.Join(out, "config.yaml"), "--out", again); code != 0 {
 		t.Fatalf("rerun from config.yaml: exit %d: %s", code, stderr)
 	}
-	r2 := readResults(t, again)
-	delete(r, "epoch_seconds")
-	delete(r2, "epoch_seconds")
-	if !reflect.DeepEqual(r, r2) {
-		t.Errorf("rerun with the same seed differs:\n%v\n%v", r, r2)
+	sameResults(t, out, again, timing)
+}
+
+// sameResults checks that two run folders hold the same results.json but
+// for the timing key.
+func sameResults(t *testing.T, a, b, timing string) {
+	t.Helper()
+	ra, rb := readResults(t, a), readResults(t, b)
+	delete(ra, timing)
+	delete(rb, timing)
+	if !reflect.DeepEqual(ra, rb) {
+		t.Errorf("%s and %s differ:\n%v\n%v", a, b, ra, rb)
 	}
 }
 
@@ -391,16 +405,7 @@ func TestOnlineTasks(t *testing.T) {
 				t.Errorf("seed/wall_seconds/completed = %v/%v/%v", r["seed"], r["wall_seconds"], r["completed"])
 			}
 			// The effective configuration runs again and gives the same numbers.
-			again := filepath.Join(t.TempDir(), "again")
-			if code, stderr := runCLI(t, "--config", filepath.Join(out, "config.yaml"), "--out", again); code != 0 {
-				t.Fatalf("rerun from config.yaml: exit %d: %s", code, stderr)
-			}
-			r2 := readResults(t, again)
-			delete(r, "wall_seconds")
-			delete(r2, "wall_seconds")
-			if !reflect.DeepEqual(r, r2) {
-				t.Errorf("rerun differs:\n%v\n%v", r, r2)
-			}
+			rerunFromConfig(t, out, "wall_seconds")
 		})
 	}
 }
@@ -466,18 +471,7 @@ func TestKillAndResume(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ck := filepath.Join(killed, "checkpoint.bin")
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		if _, err := os.Stat(ck); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("no checkpoint after two minutes")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	awaitCheckpoint(t, cmd, killed)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	if n := len(readResults(t, killed)["test_accuracy"].([]any)); n != 1 {
@@ -487,12 +481,7 @@ func TestKillAndResume(t *testing.T) {
 	if code, stderr := runCLI(t, "--resume", killed); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
-	a, b := readResults(t, whole), readResults(t, killed)
-	delete(a, "epoch_seconds")
-	delete(b, "epoch_seconds")
-	if !reflect.DeepEqual(a, b) {
-		t.Errorf("resumed run differs from the uninterrupted one:\n%v\n%v", a, b)
-	}
+	sameResults(t, whole, killed, "epoch_seconds")
 	if code, stderr := runCLI(t, "-resume="+killed); code != 0 || !strings.Contains(stderr, "already complete") {
 		t.Errorf("resuming a complete run: exit %d, %q", code, stderr)
 	}
@@ -530,12 +519,7 @@ func TestInterruptKeepsEpochs(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 24000; i++ {
-		if _, err := os.Stat(filepath.Join(out, "checkpoint.bin")); err == nil {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	awaitCheckpoint(t, cmd, out)
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
 	var ee *exec.ExitError
@@ -565,21 +549,28 @@ func TestOnlineKillAndResume(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 24000; i++ {
-		if _, err := os.Stat(filepath.Join(killed, "checkpoint.bin")); err == nil {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	awaitCheckpoint(t, cmd, killed)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	if code, stderr := runCLI(t, "--resume", killed); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
-	a, b := readResults(t, whole), readResults(t, killed)
-	delete(a, "wall_seconds")
-	delete(b, "wall_seconds")
-	if !reflect.DeepEqual(a, b) {
-		t.Errorf("resumed run differs from the uninterrupted one:\n%v\n%v", a, b)
+	sameResults(t, whole, killed, "wall_seconds")
+}
+
+// awaitCheckpoint waits until the run of cmd has written its first
+// checkpoint into dir; after two minutes it kills the run and fails.
+func awaitCheckpoint(t *testing.T, cmd *exec.Cmd, dir string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "checkpoint.bin")); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no checkpoint after two minutes")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
